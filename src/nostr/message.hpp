@@ -1,0 +1,77 @@
+#pragma once
+// NIP-01 messages in both directions, and their compact JSON.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "nostr/event.hpp"
+#include "nostr/filter.hpp"
+
+namespace wsn::nostr {
+
+// Client to relay.
+struct ClientEvent {
+    Event event;
+    // The event object's own JSON text inside the parsed message (as sent: not
+    // normalized). Points into the caller's input; empty when built by hand.
+    std::string_view raw;
+};
+struct ClientReq {
+    std::string sub_id;
+    std::vector<Filter> filters;  // at least one
+};
+struct ClientClose {
+    std::string sub_id;
+};
+struct ClientCount {
+    std::string sub_id;
+    std::vector<Filter> filters;  // at least one
+};
+struct ClientAuth {
+    Event event;  // kind 22242 expected; the relay checks that
+};
+using ClientMessage = std::variant<ClientEvent, ClientReq, ClientClose, ClientCount, ClientAuth>;
+
+// Relay to client.
+struct RelayEvent {
+    std::string sub_id;
+    Event event;
+};
+struct RelayOk {
+    Id event_id{};
+    bool accepted = false;
+    std::string message;  // "" or "<prefix>: <reason>"
+};
+struct RelayEose {
+    std::string sub_id;
+};
+struct RelayClosed {
+    std::string sub_id;
+    std::string message;
+};
+struct RelayNotice {
+    std::string message;
+};
+struct RelayCount {
+    std::string sub_id;
+    uint64_t count = 0;
+    std::optional<bool> approximate;
+};
+struct RelayAuth {
+    std::string challenge;
+};
+using RelayMessage =
+    std::variant<RelayEvent, RelayOk, RelayEose, RelayClosed, RelayNotice, RelayCount, RelayAuth>;
+
+std::string to_json(const ClientMessage& m);
+std::string to_json(const RelayMessage& m);
+
+// Fast paths for the relay: ["EVENT","<sub>",<event_json>] from stored or
+// forwarded event JSON, and ["OK","<id>",<bool>,"<message>"].
+void append_event_message(std::string& out, std::string_view sub_id, std::string_view event_json);
+void append_ok_message(std::string& out, const Id& id, bool accepted, std::string_view message);
+
+}  // namespace wsn::nostr
