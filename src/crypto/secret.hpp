@@ -1,5 +1,6 @@
 #pragma once
 // Fixed-size secret bytes that wipe themselves, and constant-time comparison.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>

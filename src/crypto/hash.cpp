@@ -1,0 +1,96 @@
+#include "crypto/hash.hpp"
+
+#include <algorithm>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/sha.h>
+
+#include <cstdlib>
+
+namespace wsn::crypto {
+
+namespace {
+// OpenSSL failures here mean a broken library or out of memory, never bad input.
+void check(int ok) {
+    if (ok != 1) std::abort();
+}
+}  // namespace
+
+Hash32 sha256(std::span<const uint8_t> data) {
+    Hash32 out;
+    SHA256(data.data(), data.size(), out.data());
+    return out;
+}
+
+Hash32 sha256(std::string_view data) {
+    return sha256(std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
+}
+
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+    if (!ctx_) std::abort();
+    check(EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr));
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+Sha256& Sha256::update(std::span<const uint8_t> data) {
+    check(EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size()));
+    return *this;
+}
+
+Sha256& Sha256::update(std::string_view data) {
+    return update(std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
+}
+
+Hash32 Sha256::finish() {
+    Hash32 out;
+    check(EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), out.data(), nullptr));
+    return out;
+}
+
+Hash32 hmac_sha256(std::span<const uint8_t> key, std::span<const uint8_t> data) {
+    Hash32 out;
+    unsigned len = 0;
+    if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), data.data(), data.size(),
+              out.data(), &len))
+        std::abort();
+    return out;
+}
+
+// HKDF by its definition (RFC 5869) over HMAC: for the 64 bytes BOLT 8 needs this is
+// three HMACs, much cheaper than setting up an EVP_KDF context per call.
+void hkdf_sha256(std::span<const uint8_t> salt, std::span<const uint8_t> ikm, std::span<uint8_t> out) {
+    Secret32 prk;
+    {
+        Hash32 p = hmac_sha256(salt, ikm);
+        std::copy(p.begin(), p.end(), prk.data());
+        wipe(p.data(), p.size());
+    }
+    uint8_t block[32 + 1];
+    size_t prev_len = 0;
+    uint8_t counter = 1;
+    for (size_t done = 0; done < out.size(); ++counter) {
+        block[prev_len] = counter;
+        Hash32 t = hmac_sha256(prk.span(), std::span(block, prev_len + 1));
+        size_t n = std::min(t.size(), out.size() - done);
+        std::copy_n(t.begin(), n, out.begin() + done);
+        done += n;
+        std::copy(t.begin(), t.end(), block);
+        prev_len = 32;
+        wipe(t.data(), t.size());
+    }
+    wipe(block, sizeof block);
+}
+
+KeyPair32 hkdf2(std::span<const uint8_t> salt, std::span<const uint8_t> ikm) {
+    Secret<64> both;
+    hkdf_sha256(salt, ikm, both.span());
+    KeyPair32 r;
+    std::copy_n(both.data(), 32, r.first.data());
+    std::copy_n(both.data() + 32, 32, r.second.data());
+    return r;
+}
+
+}  // namespace wsn::crypto
