@@ -1,0 +1,103 @@
+#pragma once
+// The listener side of the transport: one port serves wsn (WebSocket with subprotocol
+// wsn.v1, then the Noise handshake and encrypted messages), plain ws (NIP-01 text
+// frames), their TLS forms wsns/wss when the listener has a certificate, and plain
+// HTTP (NIP-11, /metrics) through a hook. The application sees only NIP-01 text.
+// Beast stays out of this header; the implementation lives in src/wsn/net/*.cpp.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/keys.hpp"
+#include "util/result.hpp"
+
+namespace wsn::net {
+
+enum class Scheme { ws, wss, wsn, wsns };
+std::string_view scheme_name(Scheme s);
+
+struct ListenAddress {
+    std::string host;  // "0.0.0.0", "::", "127.0.0.1", "::1"
+    uint16_t port = 0; // 0 = any free port (see Server::bound())
+    bool tls = false;  // needs ServerOptions::tls_cert/tls_key
+};
+// Parses "ADDR:PORT" or "[V6]:PORT" (TLS is set separately, per listener).
+Result<ListenAddress> parse_listen_address(std::string_view s);
+
+struct ServerOptions {
+    std::vector<ListenAddress> listen;
+    crypto::SecretKey key;             // the relay's static key (identity)
+    std::string tls_cert_file, tls_key_file;  // PEM; the certificate is never the identity
+    bool allow_plaintext = true;       // ws/wss without wsn.v1
+    std::chrono::milliseconds handshake_timeout{10000};
+    std::chrono::milliseconds idle_timeout{120000};  // a ping is sent after idle/2
+    size_t max_message_bytes = 512 * 1024;           // plaintext NIP-01 message
+    size_t max_send_queue_bytes = 8 * 1024 * 1024;   // a slower reader is disconnected
+    unsigned io_threads = 1;
+};
+
+struct SessionInfo {
+    uint64_t id = 0;
+    Scheme scheme = Scheme::ws;
+    std::string remote;    // "203.0.113.5:51234" or "[2001:db8::1]:51234"
+    std::string path;      // request target of the upgrade
+    std::optional<crypto::XOnlyPubkey> client_key;  // wsn/wsns: the authenticated key
+};
+
+struct HttpRequest {
+    std::string method, target, accept, host;
+    std::string remote;
+};
+struct HttpResponse {
+    unsigned status = 200;
+    std::string content_type = "text/plain";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Callbacks run on I/O threads; they must not block. Messages of one session arrive
+// in order, after on_open and before on_close.
+struct ServerHandler {
+    std::function<void(const SessionInfo&)> on_open;
+    std::function<void(uint64_t session, std::string text)> on_message;
+    std::function<void(uint64_t session)> on_close;
+    // Plain HTTP requests (no upgrade). nullopt -> 404.
+    std::function<std::optional<HttpResponse>(const HttpRequest&)> on_http;
+};
+
+struct ServerStats {
+    uint64_t open_by_scheme[4] = {};
+    uint64_t handshake_failures = 0;
+};
+
+class Server {
+public:
+    Server(ServerOptions opts, ServerHandler handler);
+    ~Server();
+
+    // Binds every listen address; fails with a message naming the address.
+    Status start();
+    // The actual bound addresses (after start), in listen order.
+    std::vector<ListenAddress> bound() const;
+    // Runs the I/O threads until stop(); returns when all are done.
+    void run();
+    // Closes listeners and sessions; safe from any thread and from signal-driven code paths.
+    void stop();
+
+    // Thread-safe: queue a NIP-01 text for a session (encrypted for wsn). Dropped if gone.
+    void send(uint64_t session, std::string text);
+    // Thread-safe: close with a WebSocket close code and reason.
+    void close(uint64_t session, uint16_t code, std::string reason);
+
+    ServerStats stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wsn::net
