@@ -1,0 +1,70 @@
+#pragma once
+// Everything an operator can set, with defaults. Loaded from a TOML file
+// (--config) and overridden by command-line flags; config.cpp holds the one table
+// that names each key, its documentation and its default.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/result.hpp"
+#include "wsn/net/server.hpp"
+
+namespace wsn::relay {
+
+struct RateLimit {
+    double per_second = 0;  // tokens added per second; 0 = unlimited
+    double burst = 0;       // bucket size
+};
+
+struct Config {
+    // [relay]
+    std::string data_dir = "wsn-data";
+    std::string key_file;  // default: <data_dir>/relay.key (generated on first start, 0600)
+    std::vector<net::ListenAddress> listen;  // default: 0.0.0.0:7447 and [::]:7447
+    std::string tls_cert, tls_key;           // needed by TLS listeners
+    bool allow_plaintext = true;             // ws/wss for clients without wsn.v1
+
+    // [info] (NIP-11)
+    std::string name = "wsn relay", description, contact, icon;
+    std::string operator_pubkey;  // NIP-11 `pubkey` (hex), the operator's own key
+
+    // [limits]
+    size_t max_message_bytes = 512 * 1024;
+    size_t max_subscriptions = 50;  // per connection
+    size_t max_filters = 16;
+    size_t max_limit = 500;         // cap on a filter's limit (and default when absent)
+    size_t max_event_bytes = 256 * 1024;
+    size_t max_event_tags = 2500;
+    size_t max_content_bytes = 256 * 1024;
+    int64_t max_future_seconds = 900;  // created_at further ahead is refused
+    std::chrono::milliseconds handshake_timeout{10000};
+    std::chrono::milliseconds idle_timeout{120000};
+
+    // [auth]
+    bool auth_required_read = false;
+    bool auth_required_write = false;
+
+    // [policy]
+    std::vector<std::string> allow_pubkeys, deny_pubkeys;  // hex; empty allow = everyone
+    std::vector<uint16_t> allow_kinds, deny_kinds;          // empty allow = every kind
+    std::string write_policy_plugin;  // a command; JSON line per event, answers accept/reject
+
+    // [rate_limits]
+    RateLimit events_per_ip{20, 100};
+    RateLimit events_per_pubkey{10, 50};
+    RateLimit reqs_per_ip{20, 100};
+
+    // [threads]
+    unsigned verifier_threads = 0;  // 0 = one per core
+};
+
+// Reads a TOML file into cfg (keys absent from the file keep their value).
+// Errors name the file, the key and what was wrong.
+Status load_config_file(const std::string& path, Config& cfg);
+
+// The documented table of keys, as an example TOML file (`wsn relay --print-config`).
+std::string example_config();
+
+}  // namespace wsn::relay
