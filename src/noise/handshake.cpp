@@ -1,0 +1,260 @@
+// Noise_XK_secp256k1_ChaChaPoly_SHA256 as BOLT 8 (08-transport.md) writes it, prologue
+// a parameter ("wsn.v1" for wsn):
+//
+//   XK:
+//     <- s
+//     ...
+//     -> e, es
+//     <- e, ee
+//     -> s, se
+//
+// h is the handshake hash, ck the chaining key. HKDF(salt, ikm) yields two 32-byte
+// keys; ECDH(k, P) = SHA-256 of the compressed point k·P; the AEAD is
+// ChaChaPoly with nonce 32 zero bits || 64-bit little-endian counter, AD = h.
+// A received act is checked for length and version before any crypto, worked on in
+// copies of h and ck, and committed only when every check has passed.
+#include "noise/handshake.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <string>
+
+#include "crypto/aead.hpp"
+
+namespace wsn::noise {
+
+namespace {
+
+using crypto::Hash32;
+using crypto::Secret32;
+
+// h = SHA-256(h || data)
+void mix_hash(Hash32& h, std::span<const uint8_t> data) {
+    crypto::Sha256 sha;
+    h = sha.update(h).update(data).finish();
+}
+
+void mix_hash(Hash32& h, std::string_view data) {
+    crypto::Sha256 sha;
+    h = sha.update(h).update(data).finish();
+}
+
+// ck, temp_k = HKDF(ck, ikm): replaces ck, returns temp_k.
+Secret32 mix_key(Secret32& ck, const Secret32& ikm) {
+    auto out = crypto::hkdf2(ck.span(), ikm.span());
+    ck = std::move(out.first);
+    return std::move(out.second);
+}
+
+// encryptWithAD(k, n, h, plaintext)
+void encrypt(const Secret32& k, uint64_t n, const Hash32& h, std::span<const uint8_t> plaintext,
+             std::span<uint8_t> out) {
+    crypto::ChaChaPoly aead;
+    aead.seal(k, n, h, plaintext, out);
+}
+
+// decryptWithAD(k, n, h, ciphertext); false if the tag does not authenticate.
+bool decrypt(const Secret32& k, uint64_t n, const Hash32& h, std::span<const uint8_t> ciphertext,
+             std::span<uint8_t> out) {
+    crypto::ChaChaPoly aead;
+    return aead.open(k, n, h, ciphertext, out);
+}
+
+std::string bad_length(size_t got, size_t want) {
+    return "bad length " + std::to_string(got) + " (want " + std::to_string(want) + ")";
+}
+
+}  // namespace
+
+StaticKey::StaticKey(crypto::SecretKey s) : secret(std::move(s)), pub(secret.public_key()) {}
+
+StaticKey StaticKey::even_y(const crypto::SecretKey& s) { return StaticKey(s.with_even_y()); }
+
+// Initialization: h = SHA-256(protocol name); ck = h; h = SHA-256(h || prologue).
+// Pre-message "<- s": h = SHA-256(h || responder's static key), on both sides.
+Handshake::Handshake(Role role, const StaticKey& local, std::optional<crypto::PublicKey> remote_static,
+                     std::string_view prologue, std::optional<crypto::SecretKey> ephemeral)
+    : role_(role),
+      s_(local),
+      e_(ephemeral ? std::move(*ephemeral) : crypto::SecretKey::generate()),
+      rs_(std::move(remote_static)) {
+    h_ = crypto::sha256(kProtocolName);
+    std::copy(h_.begin(), h_.end(), ck_.data());
+    mix_hash(h_, prologue);
+    mix_hash(h_, role_ == Role::initiator ? rs_->bytes : s_.pub.bytes);
+}
+
+Handshake Handshake::initiator(const StaticKey& local, const crypto::PublicKey& remote_static,
+                               std::string_view prologue, std::optional<crypto::SecretKey> ephemeral) {
+    return Handshake(Role::initiator, local, remote_static, prologue, std::move(ephemeral));
+}
+
+Handshake Handshake::responder(const StaticKey& local, std::string_view prologue,
+                               std::optional<crypto::SecretKey> ephemeral) {
+    return Handshake(Role::responder, local, std::nullopt, prologue, std::move(ephemeral));
+}
+
+Status Handshake::fail(ActFault f, std::string_view act, std::string what) {
+    state_ = State::failed;
+    fault_ = f;
+    return err(std::string(act) + ": " + what);
+}
+
+// ---- Act one: -> e, es ------------------------------------------------------
+// Initiator: e = generateKey(); h = SHA-256(h || e.pub); es = ECDH(e, rs);
+// ck, temp_k1 = HKDF(ck, es); c = encryptWithAD(temp_k1, 0, h, ""); h = SHA-256(h || c).
+// Sends 0 || e.pub || c.
+
+ActOne Handshake::write_act_one() {
+    assert(role_ == Role::initiator && state_ == State::start);
+    ActOne act{};
+    act[0] = kHandshakeVersion;
+    auto e_field = std::span(act).subspan<1, 33>();
+    auto c = std::span(act).subspan<34, 16>();
+
+    const crypto::PublicKey e_pub = e_.public_key();            // e
+    std::copy(e_pub.bytes.begin(), e_pub.bytes.end(), e_field.begin());
+    mix_hash(h_, e_pub.bytes);
+    Secret32 temp_k1 = mix_key(ck_, crypto::ecdh(e_, *rs_));   // es
+    encrypt(temp_k1, 0, h_, {}, c);
+    mix_hash(h_, c);
+    state_ = State::act_one_sent;
+    return act;
+}
+
+// Responder: checks length and version, parses re, then mirrors the initiator with
+// es = ECDH(s, re) and checks c.
+Status Handshake::read_act_one(std::span<const uint8_t> act) {
+    assert(role_ == Role::responder && state_ == State::start);
+    if (act.size() != kActOneSize) return fail(ActFault::bad_length, "act one", bad_length(act.size(), kActOneSize));
+    if (act[0] != kHandshakeVersion) return fail(ActFault::bad_version, "act one", "bad version " + std::to_string(act[0]));
+    auto re = crypto::parse_public_key(act.subspan(1, 33));
+    if (!re) return fail(ActFault::bad_pubkey, "act one", "bad ephemeral key: " + re.error().message);
+    auto c = act.subspan(34, 16);
+
+    Hash32 h = h_;
+    Secret32 ck = ck_;
+    mix_hash(h, re->bytes);                                       // e
+    Secret32 temp_k1 = mix_key(ck, crypto::ecdh(s_.secret, *re));  // es
+    if (!decrypt(temp_k1, 0, h, c, {})) return fail(ActFault::bad_mac, "act one", "bad MAC");
+    mix_hash(h, c);
+
+    re_ = *re;
+    h_ = h;
+    ck_ = std::move(ck);
+    state_ = State::act_one_received;
+    return Ok{};
+}
+
+// ---- Act two: <- e, ee ------------------------------------------------------
+// Responder: e = generateKey(); h = SHA-256(h || e.pub); ee = ECDH(e, re);
+// ck, temp_k2 = HKDF(ck, ee); c = encryptWithAD(temp_k2, 0, h, ""); h = SHA-256(h || c).
+// Sends 0 || e.pub || c.
+
+ActTwo Handshake::write_act_two() {
+    assert(role_ == Role::responder && state_ == State::act_one_received);
+    ActTwo act{};
+    act[0] = kHandshakeVersion;
+    auto e_field = std::span(act).subspan<1, 33>();
+    auto c = std::span(act).subspan<34, 16>();
+
+    const crypto::PublicKey e_pub = e_.public_key();      // e
+    std::copy(e_pub.bytes.begin(), e_pub.bytes.end(), e_field.begin());
+    mix_hash(h_, e_pub.bytes);
+    temp_k2_ = mix_key(ck_, crypto::ecdh(e_, re_));        // ee
+    encrypt(temp_k2_, 0, h_, {}, c);
+    mix_hash(h_, c);
+    state_ = State::act_two_sent;
+    return act;
+}
+
+// Initiator: checks length and version, parses re, then mirrors the responder with
+// ee = ECDH(e, re) and checks c.
+Status Handshake::read_act_two(std::span<const uint8_t> act) {
+    assert(role_ == Role::initiator && state_ == State::act_one_sent);
+    if (act.size() != kActTwoSize) return fail(ActFault::bad_length, "act two", bad_length(act.size(), kActTwoSize));
+    if (act[0] != kHandshakeVersion) return fail(ActFault::bad_version, "act two", "bad version " + std::to_string(act[0]));
+    auto re = crypto::parse_public_key(act.subspan(1, 33));
+    if (!re) return fail(ActFault::bad_pubkey, "act two", "bad ephemeral key: " + re.error().message);
+    auto c = act.subspan(34, 16);
+
+    Hash32 h = h_;
+    Secret32 ck = ck_;
+    mix_hash(h, re->bytes);                                  // e
+    Secret32 temp_k2 = mix_key(ck, crypto::ecdh(e_, *re));   // ee
+    if (!decrypt(temp_k2, 0, h, c, {})) return fail(ActFault::bad_mac, "act two", "bad MAC");
+    mix_hash(h, c);
+
+    re_ = *re;
+    h_ = h;
+    ck_ = std::move(ck);
+    temp_k2_ = std::move(temp_k2);
+    state_ = State::act_two_received;
+    return Ok{};
+}
+
+// ---- Act three: -> s, se ----------------------------------------------------
+// Initiator: c = encryptWithAD(temp_k2, 1, h, s.pub); h = SHA-256(h || c);
+// se = ECDH(s, re); ck, temp_k3 = HKDF(ck, se); t = encryptWithAD(temp_k3, 0, h, "").
+// Sends 0 || c || t. (As in BOLT 8, t is not mixed into h.)
+
+ActThree Handshake::write_act_three() {
+    assert(role_ == Role::initiator && state_ == State::act_two_received);
+    ActThree act{};
+    act[0] = kHandshakeVersion;
+    auto c = std::span(act).subspan<1, 49>();
+    auto t = std::span(act).subspan<50, 16>();
+
+    encrypt(temp_k2_, 1, h_, s_.pub.bytes, c);                   // s
+    mix_hash(h_, c);
+    Secret32 temp_k3 = mix_key(ck_, crypto::ecdh(s_.secret, re_));  // se
+    encrypt(temp_k3, 0, h_, {}, t);
+    state_ = State::done;
+    return act;
+}
+
+// Responder: checks length and version, decrypts and parses the initiator's static
+// key rs, se = ECDH(e, rs), and checks t.
+Status Handshake::read_act_three(std::span<const uint8_t> act) {
+    assert(role_ == Role::responder && state_ == State::act_two_sent);
+    if (act.size() != kActThreeSize) return fail(ActFault::bad_length, "act three", bad_length(act.size(), kActThreeSize));
+    if (act[0] != kHandshakeVersion) return fail(ActFault::bad_version, "act three", "bad version " + std::to_string(act[0]));
+    auto c = act.subspan(1, 49);
+    auto t = act.subspan(50, 16);
+
+    std::array<uint8_t, 33> rs_bytes;
+    if (!decrypt(temp_k2_, 1, h_, c, rs_bytes))                  // s
+        return fail(ActFault::bad_static_key_mac, "act three", "bad MAC on the static key");
+    auto rs = crypto::parse_public_key(rs_bytes);
+    if (!rs) return fail(ActFault::bad_pubkey, "act three", "bad static key: " + rs.error().message);
+    Hash32 h = h_;
+    Secret32 ck = ck_;
+    mix_hash(h, c);
+    Secret32 temp_k3 = mix_key(ck, crypto::ecdh(e_, *rs));       // se
+    if (!decrypt(temp_k3, 0, h, t, {})) return fail(ActFault::bad_mac, "act three", "bad MAC");
+
+    rs_ = *rs;
+    h_ = h;
+    ck_ = std::move(ck);
+    state_ = State::done;
+    return Ok{};
+}
+
+// ---- Split: sk, rk = HKDF(ck, "") for the initiator (rk, sk for the responder);
+// both directions start with ck as their chaining key.
+
+Transport Handshake::take_transport() {
+    assert(state_ == State::done && !transport_taken_);
+    transport_taken_ = true;
+    auto keys = crypto::hkdf2(ck_.span(), {});
+    const Secret32& send = role_ == Role::initiator ? keys.first : keys.second;
+    const Secret32& recv = role_ == Role::initiator ? keys.second : keys.first;
+    return Transport{CipherState(ck_, send), CipherState(ck_, recv)};
+}
+
+const crypto::PublicKey& Handshake::remote_static() const {
+    assert(rs_.has_value());
+    return *rs_;
+}
+
+}  // namespace wsn::noise
