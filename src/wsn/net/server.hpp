@@ -13,12 +13,13 @@
 #include <vector>
 
 #include "crypto/keys.hpp"
+#include "wsn/address.hpp"
 #include "util/result.hpp"
 
 namespace wsn::net {
 
-enum class Scheme { ws, wss, wsn, wsns };
-std::string_view scheme_name(Scheme s);
+// The four schemes are those of addresses (wsn/address.hpp): ws, wss, wsn, wsns.
+using wsn::Scheme;
 
 struct ListenAddress {
     std::string host;  // "0.0.0.0", "::", "127.0.0.1", "::1"
