@@ -1,0 +1,59 @@
+#pragma once
+// The values the relay's threads pass to each other (see docs/architecture.md).
+// Nothing mutable is shared: each message is moved into one inbox.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "nostr/event.hpp"
+#include "nostr/filter.hpp"
+#include "wsn/net/server.hpp"
+
+namespace wsn::relay {
+
+// An event as the writer stored it (or an ephemeral one), shared read-only by
+// every subscription it is delivered to.
+struct LiveEvent {
+    nostr::Event event;
+    std::string json;
+};
+using LiveEventPtr = std::shared_ptr<const LiveEvent>;
+
+// To a verifier thread (from the I/O threads).
+namespace in {
+struct Open { net::SessionInfo info; };
+struct Text { uint64_t conn; std::string text; };
+struct Closed { uint64_t conn; };
+}  // namespace in
+using IngestMsg = std::variant<in::Open, in::Text, in::Closed>;
+
+// To the writer.
+struct AddEvent {
+    uint64_t conn;
+    LiveEvent ev;
+};
+
+// To the query worker.
+namespace req {
+struct Open { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; };
+struct Count { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; };
+struct Close { uint64_t conn; std::string sub; };
+struct CloseConn { uint64_t conn; };
+}  // namespace req
+using ReqMsg = std::variant<req::Open, req::Count, req::Close, req::CloseConn>;
+
+// To the live monitor.
+namespace mon {
+// A subscription whose stored part ran on a snapshot that holds every batch up to
+// `watermark`; later batches still in the monitor's recent buffer are replayed to it.
+struct Subscribe { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; uint64_t watermark; };
+struct Unsubscribe { uint64_t conn; std::string sub; };
+struct CloseConn { uint64_t conn; };
+struct Stored { uint64_t batch; std::vector<LiveEventPtr> events; };
+struct Ephemeral { LiveEventPtr event; };
+}  // namespace mon
+using MonitorMsg = std::variant<mon::Subscribe, mon::Unsubscribe, mon::CloseConn, mon::Stored, mon::Ephemeral>;
+
+}  // namespace wsn::relay

@@ -1,0 +1,65 @@
+#include "relay/query_worker.hpp"
+
+#include "nostr/message.hpp"
+
+namespace wsn::relay {
+
+namespace {
+constexpr uint64_t kSliceBudget = 2000;  // index steps per query per turn
+}
+
+void QueryWorker::run() {
+    for (;;) {
+        auto msgs = active_.empty() ? sh_.query_inbox.pop_all(std::chrono::milliseconds(500))
+                                    : sh_.query_inbox.try_pop_all();
+        for (auto& m : msgs) handle(m);
+        if (active_.empty() && sh_.query_inbox.closed()) return;
+        step_all();
+    }
+}
+
+void QueryWorker::handle(ReqMsg& m) {
+    std::visit(
+        [&](auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, req::Open>) {
+                cancel(v.conn, &v.sub);  // a REQ with a used id replaces it
+                uint64_t watermark = sh_.committed_batch.load();
+                auto txn = sh_.store->begin_read();
+                sh_.monitor_inbox.push(mon::Subscribe{v.conn, v.sub, v.filters, watermark});
+                store::Query q(std::move(v.filters), sh_.cfg.max_limit, unix_now());
+                active_.push_back(Active{v.conn, std::move(v.sub), std::move(txn), std::move(q)});
+            } else if constexpr (std::is_same_v<T, req::Count>) {
+                auto txn = sh_.store->begin_read();
+                uint64_t n = sh_.store->count(txn, v.filters, unix_now());
+                sh_.server->send(v.conn, nostr::to_json(nostr::RelayMessage{nostr::RelayCount{v.sub, n, {}}}));
+            } else if constexpr (std::is_same_v<T, req::Close>) {
+                cancel(v.conn, &v.sub);
+            } else {
+                cancel(v.conn, nullptr);
+            }
+        },
+        m);
+}
+
+void QueryWorker::cancel(uint64_t conn, const std::string* sub) {
+    active_.remove_if([&](const Active& a) { return a.conn == conn && (!sub || a.sub == *sub); });
+    if (sub) sh_.monitor_inbox.push(mon::Unsubscribe{conn, *sub});
+    else sh_.monitor_inbox.push(mon::CloseConn{conn});
+}
+
+void QueryWorker::step_all() {
+    for (auto it = active_.begin(); it != active_.end();) {
+        Active& a = *it;
+        bool done = a.query.step(a.txn, kSliceBudget,
+                                 [&](const store::StoredEvent& e) { sh_.send_event(a.conn, a.sub, e.json); });
+        if (done) {
+            sh_.server->send(a.conn, nostr::to_json(nostr::RelayMessage{nostr::RelayEose{a.sub}}));
+            it = active_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+}  // namespace wsn::relay

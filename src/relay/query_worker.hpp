@@ -1,0 +1,34 @@
+#pragma once
+// The query worker: answers REQ with stored events and EOSE, and COUNT. Queries run
+// in short slices, round robin, so one slow query does not hold back the others;
+// each keeps its own read snapshot. After EOSE the subscription lives on in the
+// monitor, which it was handed to when the query began.
+#include <list>
+#include <memory>
+
+#include "relay/shared.hpp"
+
+namespace wsn::relay {
+
+class QueryWorker {
+public:
+    explicit QueryWorker(Shared& sh) : sh_(sh) {}
+    void run();
+
+private:
+    struct Active {
+        uint64_t conn;
+        std::string sub;
+        store::ReadTxn txn;
+        store::Query query;
+    };
+    void handle(ReqMsg& m);
+    void cancel(uint64_t conn, const std::string* sub);
+    // One slice of each active query; returns when all had their turn.
+    void step_all();
+
+    Shared& sh_;
+    std::list<Active> active_;
+};
+
+}  // namespace wsn::relay

@@ -1,0 +1,181 @@
+#include "relay/relay.hpp"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/key_file.hpp"
+#include "nostr/nip19.hpp"
+#include "relay/monitor.hpp"
+#include "relay/nip11.hpp"
+#include "relay/query_worker.hpp"
+#include "relay/verifier.hpp"
+#include "relay/write_policy.hpp"
+#include "relay/writer.hpp"
+#include "wsn/address.hpp"
+
+namespace wsn::relay {
+
+struct Relay::Impl {
+    Shared sh;
+    std::vector<std::thread> verifiers;
+    std::thread writer, query, monitor;
+};
+
+namespace {
+
+// The addresses of this machine's interfaces, for listeners on 0.0.0.0 / [::].
+std::vector<std::string> machine_addresses(bool v6) {
+    std::vector<std::string> out;
+    ifaddrs* ifs = nullptr;
+    if (getifaddrs(&ifs) != 0) return out;
+    for (ifaddrs* i = ifs; i; i = i->ifa_next) {
+        if (!i->ifa_addr || !(i->ifa_flags & IFF_UP)) continue;
+        char buf[INET6_ADDRSTRLEN] = {};
+        if (!v6 && i->ifa_addr->sa_family == AF_INET) {
+            inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, buf, sizeof buf);
+        } else if (v6 && i->ifa_addr->sa_family == AF_INET6) {
+            auto* a = reinterpret_cast<sockaddr_in6*>(i->ifa_addr);
+            if (IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr)) continue;  // needs a zone id: not addressable
+            inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
+        } else {
+            continue;
+        }
+        out.emplace_back(buf);
+    }
+    freeifaddrs(ifs);
+    return out;
+}
+
+nostr::Limits limits_of(const Config& c) {
+    nostr::Limits l;
+    l.max_message_bytes = c.max_message_bytes;
+    l.max_filters = c.max_filters;
+    l.max_tags = c.max_event_tags;
+    l.max_content_bytes = c.max_content_bytes;
+    return l;
+}
+
+std::string log_key(const std::optional<crypto::XOnlyPubkey>& k) {
+    return k ? " " + nostr::encode_npub(*k) : "";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
+    std::error_code ec;
+    std::filesystem::create_directories(cfg.data_dir, ec);
+    if (ec) return err("cannot create data folder " + cfg.data_dir + ": " + ec.message());
+    if (cfg.key_file.empty()) cfg.key_file = (std::filesystem::path(cfg.data_dir) / "relay.key").string();
+    if (cfg.listen.empty()) cfg.listen = {{"0.0.0.0", 7447, false}, {"::", 7447, false}};
+
+    auto key = crypto::load_or_create_key_file(cfg.key_file);
+    if (!key) return key.error();
+
+    auto impl = std::make_unique<Impl>();
+    Shared& sh = impl->sh;
+    sh.pubkey = key->xonly_pubkey();
+    sh.limits = limits_of(cfg);
+
+    store::Options so;
+    so.dir = cfg.data_dir;
+    auto st = store::Store::open(so);
+    if (!st) return st.error();
+    sh.store = std::move(*st);
+
+    if (!cfg.write_policy_plugin.empty()) sh.write_policy = std::make_unique<WritePolicy>(cfg.write_policy_plugin);
+
+    unsigned nv = cfg.verifier_threads ? cfg.verifier_threads : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < nv; ++i) sh.verifier_inboxes.push_back(std::make_unique<Inbox<IngestMsg>>());
+
+    net::ServerOptions opts;
+    opts.listen = cfg.listen;
+    opts.key = key->with_even_y();
+    opts.tls_cert_file = cfg.tls_cert;
+    opts.tls_key_file = cfg.tls_key;
+    opts.allow_plaintext = cfg.allow_plaintext;
+    opts.handshake_timeout = cfg.handshake_timeout;
+    opts.idle_timeout = cfg.idle_timeout;
+    opts.max_message_bytes = cfg.max_message_bytes;
+
+    net::ServerHandler h;
+    h.on_open = [&sh](const net::SessionInfo& info) {
+        spdlog::info("open #{} {} {}{}", info.id, scheme_name(info.scheme), info.remote, log_key(info.client_key));
+        sh.metrics.connection_opened(info.scheme);
+        sh.verifier_for(info.id).push(in::Open{info});
+    };
+    h.on_message = [&sh](uint64_t id, std::string text) { sh.verifier_for(id).push(in::Text{id, std::move(text)}); };
+    h.on_close = [&sh](uint64_t id) { sh.verifier_for(id).push(in::Closed{id}); };
+    h.on_http = [&sh](const net::HttpRequest& req) -> std::optional<net::HttpResponse> {
+        if (req.method == "GET" && req.target == "/metrics")
+            return net::HttpResponse{200, "text/plain; version=0.0.4", sh.metrics.render(), {}};
+        if (req.method == "GET" && req.accept.find("application/nostr+json") != std::string::npos)
+            return net::HttpResponse{200, "application/nostr+json", nip11_document(sh.cfg, sh.pubkey, sh.addresses),
+                                     {{"Access-Control-Allow-Origin", "*"}}};
+        return std::nullopt;
+    };
+    sh.cfg = std::move(cfg);
+    sh.server = std::make_unique<net::Server>(std::move(opts), std::move(h));
+    if (auto s = sh.server->start(); !s) return s.error();
+    sh.addresses = wsn_addresses(sh.server->bound(), sh.pubkey);
+
+    std::unique_ptr<Relay> relay(new Relay(std::move(impl)));
+    return relay;
+}
+
+Relay::Relay(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Relay::~Relay() { stop(); }
+
+const crypto::XOnlyPubkey& Relay::pubkey() const { return impl_->sh.pubkey; }
+
+const std::vector<std::string>& Relay::addresses() const { return impl_->sh.addresses; }
+
+std::vector<std::string> wsn_addresses(const std::vector<net::ListenAddress>& bound, const crypto::XOnlyPubkey& key) {
+    std::vector<std::string> out;
+    for (const net::ListenAddress& l : bound) {
+        bool any4 = l.host == "0.0.0.0", any6 = l.host == "::";
+        std::vector<std::string> hosts = any4 || any6 ? machine_addresses(any6) : std::vector<std::string>{l.host};
+        for (const std::string& h : hosts) {
+            auto host = parse_host(h.find(':') != std::string::npos ? "[" + h + "]" : h);
+            if (!host) continue;
+            Address a;
+            a.scheme = l.tls ? Scheme::wsns : Scheme::wsn;
+            a.key = key;
+            a.host = *host;
+            a.port = l.port;
+            out.push_back(format_address(a));
+        }
+    }
+    return out;
+}
+
+void Relay::run() {
+    Shared& sh = impl_->sh;
+    for (auto& inbox : sh.verifier_inboxes)
+        impl_->verifiers.emplace_back([&sh, &inbox] { Verifier(sh, *inbox).run(); });
+    impl_->writer = std::thread([&sh] { Writer(sh).run(); });
+    impl_->query = std::thread([&sh] { QueryWorker(sh).run(); });
+    impl_->monitor = std::thread([&sh] { Monitor(sh).run(); });
+
+    sh.server->run();  // until stop()
+
+    // Drain in pipeline order so every accepted event is written and answered.
+    for (auto& inbox : sh.verifier_inboxes) inbox->close();
+    for (auto& t : impl_->verifiers) t.join();
+    sh.writer_inbox.close();
+    impl_->writer.join();
+    sh.query_inbox.close();
+    impl_->query.join();
+    sh.monitor_inbox.close();
+    impl_->monitor.join();
+    impl_->verifiers.clear();
+}
+
+void Relay::stop() { impl_->sh.server->stop(); }
+
+}  // namespace wsn::relay

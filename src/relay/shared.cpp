@@ -1,0 +1,41 @@
+#include "relay/shared.hpp"
+
+#include <chrono>
+
+#include "nostr/message.hpp"
+
+namespace wsn::relay {
+
+void Shared::send_ok(uint64_t conn, const nostr::Id& id, bool accepted, std::string_view message) {
+    std::string out;
+    nostr::append_ok_message(out, id, accepted, message);
+    server->send(conn, std::move(out));
+}
+
+void Shared::send_closed(uint64_t conn, std::string_view sub, std::string_view message) {
+    server->send(conn, nostr::to_json(nostr::RelayMessage{nostr::RelayClosed{std::string(sub), std::string(message)}}));
+}
+
+void Shared::send_notice(uint64_t conn, std::string_view message) {
+    server->send(conn, nostr::to_json(nostr::RelayMessage{nostr::RelayNotice{std::string(message)}}));
+}
+
+void Shared::send_event(uint64_t conn, std::string_view sub, std::string_view event_json) {
+    std::string out;
+    out.reserve(event_json.size() + sub.size() + 16);
+    nostr::append_event_message(out, sub, event_json);
+    server->send(conn, std::move(out));
+}
+
+int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace wsn::relay
+
+namespace wsn::relay {
+double now_seconds() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace wsn::relay

@@ -1,0 +1,57 @@
+#pragma once
+// What the relay's threads share: configuration, the store, the server (for
+// sending), and the inboxes. Threads talk only through the inboxes; the rest is
+// read-only or thread-safe.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/keys.hpp"
+#include "nostr/limits.hpp"
+#include "relay/config.hpp"
+#include "relay/inbox.hpp"
+#include "relay/messages.hpp"
+#include "relay/metrics.hpp"
+#include "relay/rate_limit.hpp"
+#include "store/store.hpp"
+#include "wsn/net/server.hpp"
+
+namespace wsn::relay {
+
+class WritePolicy;
+
+struct Shared {
+    Config cfg;
+    crypto::XOnlyPubkey pubkey;
+    std::vector<std::string> addresses;  // wsn:// addresses, fixed after the listeners bind
+    nostr::Limits limits;
+    std::unique_ptr<store::Store> store;
+    std::unique_ptr<net::Server> server;
+    Metrics metrics;
+    std::unique_ptr<WritePolicy> write_policy;  // null when no plugin is configured
+
+    std::vector<std::unique_ptr<Inbox<IngestMsg>>> verifier_inboxes;
+    Inbox<AddEvent> writer_inbox;
+    Inbox<ReqMsg> query_inbox;
+    Inbox<MonitorMsg> monitor_inbox;
+
+    // Number of the last write batch committed; a query snapshot taken after reading
+    // it holds every batch up to it (see mon::Subscribe).
+    std::atomic<uint64_t> committed_batch{0};
+
+    Inbox<IngestMsg>& verifier_for(uint64_t conn) { return *verifier_inboxes[conn % verifier_inboxes.size()]; }
+
+    // NIP-01 answers.
+    void send_ok(uint64_t conn, const nostr::Id& id, bool accepted, std::string_view message);
+    void send_closed(uint64_t conn, std::string_view sub, std::string_view message);
+    void send_notice(uint64_t conn, std::string_view message);
+    void send_event(uint64_t conn, std::string_view sub, std::string_view event_json);
+};
+
+// Seconds since the Unix epoch, and monotonic seconds for rate limits
+// (the clocks live at the edge, here).
+int64_t unix_now();
+double now_seconds();
+
+}  // namespace wsn::relay

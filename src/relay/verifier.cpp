@@ -1,0 +1,212 @@
+#include "relay/verifier.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "nostr/message.hpp"
+#include "relay/write_policy.hpp"
+#include "util/hex.hpp"
+
+namespace wsn::relay {
+
+namespace {
+
+bool has_protected_tag(const nostr::Event& e) {
+    return std::any_of(e.tags.begin(), e.tags.end(), [](const nostr::Tag& t) { return t.size() >= 1 && t[0] == "-"; });
+}
+
+// The NIP-40 expiration timestamp, if the event has a well-formed one.
+std::optional<int64_t> expiration(const nostr::Event& e) {
+    auto v = nostr::first_tag_value(e, "expiration");
+    if (!v || v->empty() || v->size() > 18) return std::nullopt;
+    int64_t t = 0;
+    for (char ch : *v) {
+        if (ch < '0' || ch > '9') return std::nullopt;
+        t = t * 10 + (ch - '0');
+    }
+    return t;
+}
+
+std::string ip_of(const std::string& remote) {
+    // "1.2.3.4:567" or "[::1]:567"
+    if (!remote.empty() && remote[0] == '[') return remote.substr(1, remote.find(']') - 1);
+    return remote.substr(0, remote.rfind(':'));
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+Verifier::Verifier(Shared& sh, Inbox<IngestMsg>& inbox) : sh_(sh), inbox_(inbox), parser_(sh.limits) {}
+
+void Verifier::run() {
+    while (!inbox_.closed()) {
+        for (auto& m : inbox_.pop_all(std::chrono::milliseconds(500))) {
+            std::visit(
+                [&](auto& v) {
+                    using T = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<T, in::Open>) open(std::move(v.info));
+                    else if constexpr (std::is_same_v<T, in::Text>) text(v.conn, std::move(v.text));
+                    else {
+                        if (auto it = conns_.find(v.conn); it != conns_.end()) {
+                            const auto& info = it->second.info;
+                            spdlog::info("close #{} {} {}", info.id, scheme_name(info.scheme), info.remote);
+                            sh_.metrics.connection_closed(info.scheme);
+                        }
+                        conns_.erase(v.conn);
+                        sh_.query_inbox.push(req::CloseConn{v.conn});
+                    }
+                },
+                m);
+        }
+    }
+}
+
+void Verifier::open(net::SessionInfo info) {
+    Conn c;
+    c.ip = ip_of(info.remote);
+    if (info.client_key) c.authed.insert(*info.client_key);
+    std::array<uint8_t, 16> r;
+    crypto::random_bytes(r);
+    c.challenge = to_hex(r);
+    uint64_t id = info.id;
+    c.info = std::move(info);
+    conns_[id] = std::move(c);
+    sh_.server->send(id, nostr::to_json(nostr::RelayMessage{nostr::RelayAuth{conns_[id].challenge}}));
+}
+
+void Verifier::reject(uint64_t conn, const Error& e) {
+    const auto& ctx = parser_.error_context();
+    using C = nostr::ErrorContext::Command;
+    if ((ctx.command == C::event || ctx.command == C::auth) && ctx.event_id)
+        sh_.send_ok(conn, *ctx.event_id, false, e.message);
+    else if ((ctx.command == C::req || ctx.command == C::count) && ctx.sub_id)
+        sh_.send_closed(conn, *ctx.sub_id, e.message);
+    else
+        sh_.send_notice(conn, e.message);
+}
+
+void Verifier::text(uint64_t conn, std::string text) {
+    auto it = conns_.find(conn);
+    if (it == conns_.end()) return;  // closed meanwhile
+    Conn& c = it->second;
+    auto parsed = parser_.parse_client_message(text);
+    if (!parsed) {
+        sh_.metrics.messages.inc("invalid");
+        reject(conn, parsed.error());
+        return;
+    }
+    std::visit(
+        [&](auto& m) {
+            using T = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<T, nostr::ClientEvent>) on_event(c, m, text);
+            else if constexpr (std::is_same_v<T, nostr::ClientReq>) on_req(c, m);
+            else if constexpr (std::is_same_v<T, nostr::ClientCount>) on_count(c, m);
+            else if constexpr (std::is_same_v<T, nostr::ClientClose>) on_close(c, m);
+            else on_auth(c, m);
+        },
+        *parsed);
+}
+
+std::string Verifier::check_write(const Conn& c, const nostr::Event& e, int64_t now) {
+    const Config& cfg = sh_.cfg;
+    if (cfg.auth_required_write && c.authed.empty())
+        return "auth-required: this relay requires authentication to publish";
+    std::string pk = e.pubkey.hex();
+    if (contains(cfg.deny_pubkeys, pk) || (!cfg.allow_pubkeys.empty() && !contains(cfg.allow_pubkeys, pk)))
+        return "blocked: pubkey not allowed on this relay";
+    auto& dk = cfg.deny_kinds;
+    auto& ak = cfg.allow_kinds;
+    if (std::find(dk.begin(), dk.end(), e.kind) != dk.end() ||
+        (!ak.empty() && std::find(ak.begin(), ak.end(), e.kind) == ak.end()))
+        return "blocked: kind " + std::to_string(e.kind) + " not allowed on this relay";
+    if (e.created_at > now + cfg.max_future_seconds) return "invalid: created_at is too far in the future";
+    if (auto exp = expiration(e); exp && *exp <= now) return "invalid: event has expired";
+    if (has_protected_tag(e) && !c.authed.count(e.pubkey))
+        return c.authed.empty() ? "auth-required: this event may only be published by its author"
+                                : "restricted: this event may only be published by its author";
+    if (!sh_.events_per_ip.allow(c.ip, now_seconds()) ||
+        !sh_.events_per_pubkey.allow(pk, now_seconds()))
+        return "rate-limited: slow down";
+    return "";
+}
+
+void Verifier::on_event(Conn& c, nostr::ClientEvent& m, std::string_view) {
+    sh_.metrics.messages.inc("EVENT");
+    nostr::Event& e = m.event;
+    if (auto v = nostr::verify(e, scratch_); !v) {
+        sh_.metrics.events.inc("rejected");
+        sh_.send_ok(c.info.id, e.id, false, v.error().message);
+        return;
+    }
+    int64_t now = unix_now();
+    if (std::string why = check_write(c, e, now); !why.empty()) {
+        sh_.metrics.events.inc("rejected");
+        sh_.send_ok(c.info.id, e.id, false, why);
+        return;
+    }
+    if (sh_.write_policy) {
+        auto verdict = sh_.write_policy->check(e, m.raw, c.info);
+        if (!verdict.accept) {
+            sh_.metrics.events.inc("rejected");
+            sh_.send_ok(c.info.id, e.id, verdict.shadow, verdict.message);
+            return;
+        }
+    }
+    LiveEvent ev{std::move(e), std::string(m.raw)};
+    if (nostr::is_ephemeral(ev.event.kind)) {
+        sh_.send_ok(c.info.id, ev.event.id, true, "");
+        sh_.metrics.events.inc("ephemeral");
+        sh_.monitor_inbox.push(mon::Ephemeral{std::make_shared<const LiveEvent>(std::move(ev))});
+        return;
+    }
+    sh_.writer_inbox.push(AddEvent{c.info.id, std::move(ev)});
+}
+
+void Verifier::on_req(Conn& c, nostr::ClientReq& m) {
+    sh_.metrics.messages.inc("REQ");
+    if (sh_.cfg.auth_required_read && c.authed.empty())
+        return sh_.send_closed(c.info.id, m.sub_id, "auth-required: this relay requires authentication to read");
+    if (!sh_.reqs_per_ip.allow(c.ip, now_seconds()))
+        return sh_.send_closed(c.info.id, m.sub_id, "rate-limited: slow down");
+    if (!c.subs.count(m.sub_id) && c.subs.size() >= sh_.cfg.max_subscriptions)
+        return sh_.send_closed(c.info.id, m.sub_id,
+                               "error: too many subscriptions (max " + std::to_string(sh_.cfg.max_subscriptions) + ")");
+    c.subs.insert(m.sub_id);
+    sh_.query_inbox.push(req::Open{c.info.id, std::move(m.sub_id), std::move(m.filters)});
+}
+
+void Verifier::on_count(Conn& c, nostr::ClientCount& m) {
+    sh_.metrics.messages.inc("COUNT");
+    if (sh_.cfg.auth_required_read && c.authed.empty())
+        return sh_.send_closed(c.info.id, m.sub_id, "auth-required: this relay requires authentication to read");
+    if (!sh_.reqs_per_ip.allow(c.ip, now_seconds()))
+        return sh_.send_closed(c.info.id, m.sub_id, "rate-limited: slow down");
+    sh_.query_inbox.push(req::Count{c.info.id, std::move(m.sub_id), std::move(m.filters)});
+}
+
+void Verifier::on_close(Conn& c, nostr::ClientClose& m) {
+    sh_.metrics.messages.inc("CLOSE");
+    c.subs.erase(m.sub_id);
+    sh_.query_inbox.push(req::Close{c.info.id, std::move(m.sub_id)});
+}
+
+// NIP-42: kind 22242, our challenge, recent, signed.
+void Verifier::on_auth(Conn& c, nostr::ClientAuth& m) {
+    sh_.metrics.messages.inc("AUTH");
+    const nostr::Event& e = m.event;
+    auto fail = [&](std::string_view why) { sh_.send_ok(c.info.id, e.id, false, why); };
+    if (auto v = nostr::verify(e, scratch_); !v) return fail(v.error().message);
+    if (e.kind != 22242) return fail("invalid: AUTH event must be kind 22242");
+    auto ch = nostr::first_tag_value(e, "challenge");
+    if (!ch || *ch != c.challenge) return fail("invalid: wrong or missing challenge");
+    if (std::llabs(e.created_at - unix_now()) > 600) return fail("invalid: AUTH event created_at is not recent");
+    if (!nostr::first_tag_value(e, "relay")) return fail("invalid: AUTH event has no relay tag");
+    c.authed.insert(e.pubkey);
+    sh_.send_ok(c.info.id, e.id, true, "");
+}
+
+}  // namespace wsn::relay

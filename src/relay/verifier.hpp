@@ -1,0 +1,48 @@
+#pragma once
+// A verifier thread: parses each client message, checks ids and signatures, applies
+// limits, authentication, policy and rate limits, and routes the result: events to
+// the writer (or, ephemeral, straight to the monitor), REQ/COUNT/CLOSE to the query
+// worker. It owns the state of the connections dispatched to it (conn % threads).
+#include <cstdint>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "nostr/parser.hpp"
+#include "relay/shared.hpp"
+
+namespace wsn::relay {
+
+class Verifier {
+public:
+    Verifier(Shared& sh, Inbox<IngestMsg>& inbox);
+    void run();
+
+private:
+    struct Conn {
+        net::SessionInfo info;
+        std::string ip;
+        std::string challenge;                    // NIP-42
+        std::set<crypto::XOnlyPubkey> authed;     // wsn client key and NIP-42 AUTHs
+        std::set<std::string> subs;
+    };
+
+    void open(net::SessionInfo info);
+    void text(uint64_t conn, std::string text);
+    void on_event(Conn& c, nostr::ClientEvent& m, std::string_view text);
+    void on_req(Conn& c, nostr::ClientReq& m);
+    void on_count(Conn& c, nostr::ClientCount& m);
+    void on_close(Conn& c, nostr::ClientClose& m);
+    void on_auth(Conn& c, nostr::ClientAuth& m);
+    void reject(uint64_t conn, const Error& e);
+    // "" if the event may be written by this connection, else the OK false message.
+    std::string check_write(const Conn& c, const nostr::Event& e, int64_t now);
+
+    Shared& sh_;
+    Inbox<IngestMsg>& inbox_;
+    nostr::Parser parser_;
+    std::string scratch_;
+    std::unordered_map<uint64_t, Conn> conns_;
+};
+
+}  // namespace wsn::relay
