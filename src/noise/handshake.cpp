@@ -16,7 +16,7 @@
 #include "noise/handshake.hpp"
 
 #include <algorithm>
-#include <cassert>
+#include <cstdlib>
 #include <string>
 
 #include "crypto/aead.hpp"
@@ -37,6 +37,12 @@ void mix_hash(Hash32& h, std::span<const uint8_t> data) {
 void mix_hash(Hash32& h, std::string_view data) {
     crypto::Sha256 sha;
     h = sha.update(h).update(data).finish();
+}
+
+// Calling an act out of order is a caller bug: abort, in every build, as
+// libsecp256k1's illegal callback does.
+void require(bool ok) {
+    if (!ok) std::abort();
 }
 
 // ck, temp_k = HKDF(ck, ikm): replaces ck, returns temp_k.
@@ -106,7 +112,7 @@ Status Handshake::fail(ActFault f, std::string_view act, std::string what) {
 // Sends 0 || e.pub || c.
 
 ActOne Handshake::write_act_one() {
-    assert(role_ == Role::initiator && state_ == State::start);
+    require(role_ == Role::initiator && state_ == State::start);
     ActOne act{};
     act[0] = kHandshakeVersion;
     auto e_field = std::span(act).subspan<1, 33>();
@@ -125,7 +131,7 @@ ActOne Handshake::write_act_one() {
 // Responder: checks length and version, parses re, then mirrors the initiator with
 // es = ECDH(s, re) and checks c.
 Status Handshake::read_act_one(std::span<const uint8_t> act) {
-    assert(role_ == Role::responder && state_ == State::start);
+    require(role_ == Role::responder && state_ == State::start);
     if (act.size() != kActOneSize) return fail(ActFault::bad_length, "act one", bad_length(act.size(), kActOneSize));
     if (act[0] != kHandshakeVersion) return fail(ActFault::bad_version, "act one", "bad version " + std::to_string(act[0]));
     auto re = crypto::parse_public_key(act.subspan(1, 33));
@@ -152,7 +158,7 @@ Status Handshake::read_act_one(std::span<const uint8_t> act) {
 // Sends 0 || e.pub || c.
 
 ActTwo Handshake::write_act_two() {
-    assert(role_ == Role::responder && state_ == State::act_one_received);
+    require(role_ == Role::responder && state_ == State::act_one_received);
     ActTwo act{};
     act[0] = kHandshakeVersion;
     auto e_field = std::span(act).subspan<1, 33>();
@@ -171,7 +177,7 @@ ActTwo Handshake::write_act_two() {
 // Initiator: checks length and version, parses re, then mirrors the responder with
 // ee = ECDH(e, re) and checks c.
 Status Handshake::read_act_two(std::span<const uint8_t> act) {
-    assert(role_ == Role::initiator && state_ == State::act_one_sent);
+    require(role_ == Role::initiator && state_ == State::act_one_sent);
     if (act.size() != kActTwoSize) return fail(ActFault::bad_length, "act two", bad_length(act.size(), kActTwoSize));
     if (act[0] != kHandshakeVersion) return fail(ActFault::bad_version, "act two", "bad version " + std::to_string(act[0]));
     auto re = crypto::parse_public_key(act.subspan(1, 33));
@@ -199,7 +205,7 @@ Status Handshake::read_act_two(std::span<const uint8_t> act) {
 // Sends 0 || c || t. (As in BOLT 8, t is not mixed into h.)
 
 ActThree Handshake::write_act_three() {
-    assert(role_ == Role::initiator && state_ == State::act_two_received);
+    require(role_ == Role::initiator && state_ == State::act_two_received);
     ActThree act{};
     act[0] = kHandshakeVersion;
     auto c = std::span(act).subspan<1, 49>();
@@ -216,7 +222,7 @@ ActThree Handshake::write_act_three() {
 // Responder: checks length and version, decrypts and parses the initiator's static
 // key rs, se = ECDH(e, rs), and checks t.
 Status Handshake::read_act_three(std::span<const uint8_t> act) {
-    assert(role_ == Role::responder && state_ == State::act_two_sent);
+    require(role_ == Role::responder && state_ == State::act_two_sent);
     if (act.size() != kActThreeSize) return fail(ActFault::bad_length, "act three", bad_length(act.size(), kActThreeSize));
     if (act[0] != kHandshakeVersion) return fail(ActFault::bad_version, "act three", "bad version " + std::to_string(act[0]));
     auto c = act.subspan(1, 49);
@@ -244,7 +250,7 @@ Status Handshake::read_act_three(std::span<const uint8_t> act) {
 // both directions start with ck as their chaining key.
 
 Transport Handshake::take_transport() {
-    assert(state_ == State::done && !transport_taken_);
+    require(state_ == State::done && !transport_taken_);
     transport_taken_ = true;
     auto keys = crypto::hkdf2(ck_.span(), {});
     const Secret32& send = role_ == Role::initiator ? keys.first : keys.second;
@@ -253,7 +259,7 @@ Transport Handshake::take_transport() {
 }
 
 const crypto::PublicKey& Handshake::remote_static() const {
-    assert(rs_.has_value());
+    require(rs_.has_value());
     return *rs_;
 }
 

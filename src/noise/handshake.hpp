@@ -5,7 +5,7 @@
 //   initiator: write_act_one -> read_act_two -> write_act_three -> take_transport
 //   responder: read_act_one -> write_act_two -> read_act_three  -> take_transport
 //
-// Calling an act out of order is a caller bug (assert). A received act that is
+// Calling an act out of order is a caller bug (abort). A received act that is
 // wrong fails with an Error naming the fault; the handshake is then failed for good.
 #include <array>
 #include <cstdint>
@@ -92,7 +92,7 @@ public:
     std::optional<ActFault> fault() const { return fault_; }
 
     // The peer's static key: known from the start by the initiator, learned from act
-    // three by the responder (asserts it is known).
+    // three by the responder (aborts if not yet known).
     const crypto::PublicKey& remote_static() const;
     // Its x coordinate: the client's Nostr pubkey, whatever the parity of its y.
     crypto::XOnlyPubkey remote_xonly() const { return remote_static().xonly(); }
