@@ -8,7 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "crypto/key_file.hpp"
+#include "nostr/key_file.hpp"
 #include "nostr/nip19.hpp"
 #include "relay/monitor.hpp"
 #include "relay/nip11.hpp"
@@ -60,8 +60,22 @@ nostr::Limits limits_of(const Config& c) {
     return l;
 }
 
+// The relay's key: read from its file, or generated (mode 0600) on first start.
+Result<crypto::SecretKey> load_or_create_key(const std::string& path) {
+    if (std::filesystem::exists(path)) {
+        auto kf = nostr::read_key_file(path);
+        if (!kf) return kf.error();
+        if (!kf->warning.empty()) spdlog::warn("{}", kf->warning);
+        return std::move(kf->key);
+    }
+    crypto::SecretKey key = crypto::SecretKey::generate();
+    if (auto s = nostr::write_key_file(path, key); !s) return s.error();
+    spdlog::info("generated a new relay key in {}", path);
+    return key;
+}
+
 std::string log_key(const std::optional<crypto::XOnlyPubkey>& k) {
-    return k ? " " + nostr::encode_npub(*k) : "";
+    return k ? " " + nostr::npub_encode(*k) : "";
 }
 
 }  // namespace
@@ -73,7 +87,7 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     if (cfg.key_file.empty()) cfg.key_file = (std::filesystem::path(cfg.data_dir) / "relay.key").string();
     if (cfg.listen.empty()) cfg.listen = {{"0.0.0.0", 7447, false}, {"::", 7447, false}};
 
-    auto key = crypto::load_or_create_key_file(cfg.key_file);
+    auto key = load_or_create_key(cfg.key_file);
     if (!key) return key.error();
 
     auto impl = std::make_unique<Impl>();
