@@ -75,7 +75,7 @@ Result<crypto::SecretKey> load_or_create_key(const std::string& path) {
 }
 
 std::string log_key(const std::optional<crypto::XOnlyPubkey>& k) {
-    return k ? " " + nostr::npub_encode(*k) : "";
+    return k ? " " + nostr::encode_npub(*k) : "";
 }
 
 }  // namespace
