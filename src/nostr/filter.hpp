@@ -25,13 +25,13 @@ struct Filter {
     std::optional<std::vector<Id>> ids;                     // exact ids, sorted, unique
     std::optional<std::vector<crypto::XOnlyPubkey>> authors;  // exact pubkeys, sorted, unique
     std::optional<std::vector<uint16_t>> kinds;             // sorted, unique
-    std::vector<TagFilter> tags;                            // sorted by name, names unique
+    std::vector<TagFilter> tags;                            // sorted by name; all must hold
     std::optional<int64_t> since;                           // created_at >= since
     std::optional<int64_t> until;                           // created_at <= until
     std::optional<uint64_t> limit;                          // for stored events only
     std::optional<std::string> search;                      // NIP-50, carried, not matched
 
-    // Sorts and de-duplicates every list (and merges tag filters of one name):
+    // Sorts and de-duplicates every list and orders tag filters by name:
     // needed after filling a Filter by hand; parsed filters already are.
     void normalize();
     // Whether e passes every condition; `limit` and `search` are ignored.
