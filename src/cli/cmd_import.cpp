@@ -1,0 +1,141 @@
+// `wsn import FILE|-`: loads JSONL events into the relay's database, verifying each
+// (unless --no-verify) on every core, writing in large batches.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+#include "nostr/parser.hpp"
+#include "store/store.hpp"
+
+namespace wsn::cli {
+
+namespace {
+
+struct ImportFlags {
+    std::string file;
+    std::string data_dir = "wsn-data";
+    bool no_verify = false;
+    size_t batch = 10000;
+};
+
+struct Counts {
+    uint64_t stored = 0, duplicate = 0, invalid = 0, refused = 0, skipped = 0;
+};
+
+// Parses and (optionally) verifies lines[i] for i = first, first+step, ...
+void check_lines(const std::vector<std::string>& lines, size_t first, size_t step, bool verify,
+                 std::vector<std::optional<nostr::Event>>& out, std::vector<std::string>& errors) {
+    nostr::Parser parser;
+    std::string scratch;
+    for (size_t i = first; i < lines.size(); i += step) {
+        auto e = parser.parse_event(lines[i]);
+        if (!e) {
+            errors[i] = e.error().message;
+            continue;
+        }
+        if (verify)
+            if (auto v = nostr::verify(*e, scratch); !v) {
+                errors[i] = v.error().message;
+                continue;
+            }
+        out[i] = std::move(*e);
+    }
+}
+
+int run(const ImportFlags& f) {
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    if (f.file != "-") {
+        file.open(f.file, std::ios::binary);
+        if (!file) return fail("cannot open " + f.file);
+        in = &file;
+    }
+    store::Options so;
+    so.dir = f.data_dir;
+    auto st = store::Store::open(so);
+    if (!st) return fail(st.error().message);
+    store::Store& db = **st;
+
+    bool tty = isatty(STDERR_FILENO);
+    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    Counts n;
+    uint64_t line_no = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::string> lines;
+    std::string line;
+    bool eof = false;
+    while (!eof) {
+        lines.clear();
+        while (lines.size() < f.batch && std::getline(*in, line)) {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            lines.push_back(std::move(line));
+        }
+        eof = lines.size() < f.batch;
+        std::vector<std::optional<nostr::Event>> events(lines.size());
+        std::vector<std::string> errors(lines.size());
+        std::vector<std::thread> pool;
+        for (unsigned t = 0; t < threads; ++t)
+            pool.emplace_back(check_lines, std::cref(lines), t, threads, !f.no_verify, std::ref(events), std::ref(errors));
+        for (auto& t : pool) t.join();
+
+        std::vector<store::WriteItem> items;
+        for (size_t i = 0; i < lines.size(); ++i) {
+            ++line_no;
+            if (lines[i].find_first_not_of(" \t") == std::string::npos) continue;  // blank line
+            if (!events[i]) {
+                ++n.invalid;
+                fmt::print(stderr, "line {}: {}\n", line_no, errors[i]);
+                continue;
+            }
+            if (nostr::is_ephemeral(events[i]->kind)) {
+                ++n.skipped;
+                continue;
+            }
+            std::string json = nostr::to_json(*events[i]);
+            items.push_back(store::WriteItem{std::move(*events[i]), std::move(json)});
+        }
+        if (items.empty()) continue;
+        auto res = db.write(items, std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now().time_since_epoch()).count());
+        if (!res) return fail("write failed: " + res.error().message);
+        for (auto o : *res) {
+            if (o == store::WriteOutcome::stored) ++n.stored;
+            else if (o == store::WriteOutcome::duplicate) ++n.duplicate;
+            else ++n.refused;
+        }
+        if (tty) {
+            double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            fmt::print(stderr, "\r{} lines, {} stored, {:.0f} events/s   ", line_no, n.stored, line_no / std::max(s, 1e-9));
+        }
+    }
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (tty) fmt::print(stderr, "\n");
+    fmt::print(stderr,
+               "imported {} lines in {:.2f} s ({:.0f} lines/s): {} stored, {} duplicate, {} invalid, "
+               "{} refused (replaced, deleted or expired), {} ephemeral skipped\n",
+               line_no, s, line_no / std::max(s, 1e-9), n.stored, n.duplicate, n.invalid, n.refused, n.skipped);
+    return n.invalid ? 1 : 0;
+}
+
+}  // namespace
+
+void register_import(CLI::App& app, Dispatch& dispatch) {
+    auto f = std::make_shared<ImportFlags>();
+    auto* c = app.add_subcommand("import", "Import events (JSON lines) into the relay's database");
+    c->add_option("file", f->file, "JSONL file, or - for stdin")->required();
+    c->add_option("--data", f->data_dir, "Data folder", true);
+    c->add_flag("--no-verify", f->no_verify, "Skip id and signature checks (trusted input only)");
+    c->add_option("--batch", f->batch, "Events per write transaction", true)->check(CLI::Range(1, 1000000));
+    dispatch.on(c, [f] { return run(*f); });
+}
+
+}  // namespace wsn::cli

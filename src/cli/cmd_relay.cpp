@@ -1,0 +1,109 @@
+// `wsn relay`: runs the relay until SIGINT/SIGTERM.
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.hpp"
+#include "relay/config.hpp"
+#include "relay/relay.hpp"
+
+namespace wsn::cli {
+
+namespace {
+
+struct RelayFlags {
+    std::string config_file;
+    std::string data_dir;
+    std::string key_file;
+    std::vector<std::string> listen, listen_tls;
+    std::string tls_cert, tls_key;
+    bool no_plaintext = false;
+    bool print_config = false;
+};
+
+// Turns "ADDR:PORT" strings into listeners; the error names the bad one.
+Status add_listeners(const std::vector<std::string>& specs, bool tls, relay::Config& cfg) {
+    for (const auto& s : specs) {
+        auto l = net::parse_listen_address(s);
+        if (!l) return err("bad listen address '" + s + "': " + l.error().message);
+        l->tls = tls;
+        cfg.listen.push_back(*l);
+    }
+    return Ok{};
+}
+
+int run(const RelayFlags& f) {
+    if (f.print_config) {
+        std::cout << relay::example_config();
+        return 0;
+    }
+    relay::Config cfg;
+    if (!f.config_file.empty())
+        if (auto s = relay::load_config_file(f.config_file, cfg); !s) return fail(s.error().message);
+    // Flags override the file.
+    if (!f.data_dir.empty()) cfg.data_dir = f.data_dir;
+    if (!f.key_file.empty()) cfg.key_file = f.key_file;
+    if (!f.listen.empty() || !f.listen_tls.empty()) {
+        cfg.listen.clear();
+        if (auto s = add_listeners(f.listen, false, cfg); !s) return fail(s.error().message, 2);
+        if (auto s = add_listeners(f.listen_tls, true, cfg); !s) return fail(s.error().message, 2);
+    }
+    if (!f.tls_cert.empty()) cfg.tls_cert = f.tls_cert;
+    if (!f.tls_key.empty()) cfg.tls_key = f.tls_key;
+    if (f.no_plaintext) cfg.allow_plaintext = false;
+
+    // Signals are taken by one thread with sigwait, so no handler runs inside the relay's code.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    auto r = relay::Relay::start(std::move(cfg));
+    if (!r) return fail(r.error().message);
+    relay::Relay& relay = **r;
+    for (const auto& a : relay.addresses()) std::cout << a << "\n";
+    std::cout.flush();
+
+    std::atomic<bool> done{false};
+    std::thread signals([&] {
+        timespec tick{0, 200'000'000};
+        while (!done) {
+            int sig = sigtimedwait(&set, nullptr, &tick);
+            if (sig == SIGINT || sig == SIGTERM) {
+                spdlog::info("{}: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+                relay.stop();
+                return;
+            }
+        }
+    });
+    relay.run();
+    done = true;
+    signals.join();
+    spdlog::info("relay stopped");
+    return 0;
+}
+
+}  // namespace
+
+void register_relay(CLI::App& app, Dispatch& dispatch) {
+    auto f = std::make_shared<RelayFlags>();
+    auto* c = app.add_subcommand("relay", "Run a Nostr relay over wsn, wsns, ws and wss");
+    c->add_option("--config", f->config_file, "TOML configuration file (see --print-config)");
+    c->add_option("--data", f->data_dir, "Data folder (LMDB and relay.key); default ./wsn-data");
+    c->add_option("--key", f->key_file, "Relay key file; default <data>/relay.key, made on first start");
+    c->add_option("--listen", f->listen, "Listen on ADDR:PORT, e.g. 0.0.0.0:7447 or [::]:7447 (repeatable)");
+    c->add_option("--listen-tls", f->listen_tls, "Listen with TLS (wsns/wss) on ADDR:PORT (repeatable)");
+    c->add_option("--tls-cert", f->tls_cert, "TLS certificate (PEM) for --listen-tls");
+    c->add_option("--tls-key", f->tls_key, "TLS private key (PEM) for --listen-tls");
+    c->add_flag("--no-plaintext", f->no_plaintext, "Refuse clients that do not speak wsn (no ws/wss)");
+    c->add_flag("--print-config", f->print_config, "Print an example configuration file and exit");
+    dispatch.on(c, [f] { return run(*f); });
+}
+
+}  // namespace wsn::cli
