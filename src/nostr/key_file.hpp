@@ -1,0 +1,35 @@
+#pragma once
+// Key files: one line holding a secret key as 64 hex characters (written
+// lowercase; an nsec1... line is accepted on read). Created with mode 0600.
+//
+// Permissions on read, like ssh's but a little softer: a key file that group or
+// others may write is refused (someone could swap the identity); one they may
+// read is accepted with a warning for the caller to print (containers often
+// mount secrets 0644 / 0444).
+#include <string>
+#include <string_view>
+
+#include "crypto/keys.hpp"
+#include "util/result.hpp"
+
+namespace wsn::nostr {
+
+// Creates `path` with mode 0600 and writes the key. Never overwrites: fails with
+// "... already exists" if the path exists (O_CREAT|O_EXCL, no symlink followed).
+// On any failure nothing is left behind. Errors never contain the secret.
+[[nodiscard]] Status write_key_file(const std::string& path, const crypto::SecretKey& key);
+
+struct KeyFile {
+    crypto::SecretKey key;
+    std::string warning;  // empty, or why the file's permissions are too open
+};
+
+// Reads a key file. Fails naming the fault (missing file, not a regular file,
+// writable by others, too large, not one line, not a valid key); the error
+// never contains the file's content.
+[[nodiscard]] Result<KeyFile> read_key_file(const std::string& path);
+
+// A secret key as written in a key file: 64 hex characters (either case) or an nsec.
+[[nodiscard]] Result<crypto::SecretKey> parse_secret_key(std::string_view text);
+
+}  // namespace wsn::nostr
