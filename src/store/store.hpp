@@ -2,6 +2,11 @@
 // The event store: LMDB in a data folder, one writer thread, many readers.
 // Every NIP-01 filter is answered from an index, newest first. The schema
 // (sub-databases and key layouts) lives in schema.hpp.
+//
+// Errors: write paths (open, write, erase, purge_expired) return a wsn::Error.
+// Read paths (begin_read, Query::step, count, contains, event_count) throw
+// store::DbError (error.hpp) only if LMDB itself fails: a damaged file or a
+// full reader table (1024 slots); the relay may treat that as fatal.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -13,6 +18,7 @@
 
 #include "nostr/event.hpp"
 #include "nostr/filter.hpp"
+#include "store/error.hpp"
 #include "util/result.hpp"
 
 namespace wsn::store {
@@ -20,7 +26,8 @@ namespace wsn::store {
 struct Options {
     std::string dir = "wsn-data";         // created if missing
     uint64_t map_size = 1ull << 40;       // LMDB map: address space, not disk (sparse)
-    bool sync = true;                     // fsync on commit (off only for benchmarks/imports)
+    bool sync = true;                     // fsync on commit (off only for benchmarks/imports:
+                                          // then a machine crash, not a process kill, may lose data)
 };
 
 // One event to write. `json` is its compact wire JSON (what is stored and served).
@@ -48,11 +55,14 @@ struct StoredEvent {
 
 class Store;
 
-// A read transaction; many may run at once on different threads.
+// A read transaction: a snapshot of the store. Many may run at once; each is used
+// by one thread at a time but may move between threads (MDB_NOTLS). Keep them
+// short: a long one pins old pages and the file grows.
 class ReadTxn {
 public:
     ~ReadTxn();
     ReadTxn(ReadTxn&&) noexcept;
+    ReadTxn& operator=(ReadTxn&&) noexcept;
 private:
     friend class Store;
     friend class Query;
@@ -63,14 +73,23 @@ private:
 
 // A resumable query over a set of filters (a REQ): newest first, each filter's
 // `limit` (capped by max_limit) honoured, events matching several filters sent once,
-// expired events skipped. step() does at most `budget` index steps so a long query
-// can be sliced and interleaved with others (as strfry does).
+// expired events skipped. step() does about `budget` index steps (cursor moves and
+// event loads; an `ids` filter looks up all its ids in its first step) so a long
+// query can be sliced and interleaved with others (as strfry does). Successive
+// steps may use different ReadTxns: the query keeps its place by key, not cursor,
+// and gives the same results as one run over an unchanged store.
+//
+// Index choice per filter: ids > authors+kinds (up to 4096 pairs) > the tag with
+// fewest values > authors > kinds > created_at scan; every candidate is checked
+// against the whole filter.
 class Query {
 public:
     Query(std::vector<nostr::Filter> filters, uint64_t max_limit, int64_t now);
     ~Query();
     Query(Query&&) noexcept;
-    // Calls emit for each match; returns true when the query is complete.
+    Query& operator=(Query&&) noexcept;
+    // Calls emit for each match, newest first across all filters (ties: higher seq
+    // first); returns true when the query is complete.
     bool step(ReadTxn& txn, uint64_t budget, const std::function<void(const StoredEvent&)>& emit);
 private:
     struct Impl;
@@ -92,14 +111,19 @@ public:
 
     ReadTxn begin_read() const;
 
-    // Number of events matching any of the filters (NIP-45), de-duplicated.
+    // Whether an event with this id is stored (lets the relay skip verifying duplicates).
+    bool contains(ReadTxn& txn, const nostr::Id& id) const;
+
+    // Number of events matching any of the filters (NIP-45), de-duplicated; `limit` is ignored.
     uint64_t count(ReadTxn& txn, std::span<const nostr::Filter> filters, int64_t now) const;
 
-    // Deletes every stored event matching the filter (operator command); returns how many.
+    // Deletes every stored event matching the filter, `limit` ignored (operator
+    // command; deletions are not remembered, so the events may be sent again); returns how many.
     Result<uint64_t> erase(const nostr::Filter& filter);
     // Deletes events whose NIP-40 expiration is <= now; returns how many. Writer thread only.
     Result<uint64_t> purge_expired(int64_t now, uint64_t max_events);
 
+    // Number of stored events (expired but not yet purged ones included).
     uint64_t event_count() const;
 
 private:

@@ -1,0 +1,289 @@
+// Query: each filter becomes a stream that merges the index ranges of its plan
+// (one range per author, kind, tag value... ) newest first and checks the whole
+// filter on each candidate; the query merges the streams newest first and sends
+// an event matched by several filters once. Places are kept as keys, so a query
+// can pause when its budget runs out and resume in another read transaction.
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <memory>
+
+#include "nostr/limits.hpp"
+#include "store/db.hpp"
+#include "store/schema.hpp"
+
+namespace wsn::store {
+
+namespace {
+
+// Where an event sits in every index: (created_at, seq), compared newest first.
+struct Position {
+    uint32_t created_at = 0;
+    uint64_t seq = 0;
+    auto operator<=>(const Position&) const = default;
+};
+
+constexpr size_t kMaxPairSources = 4096;
+
+// One key range of one index: keys `prefix` + position, positions in [since, next].
+// Or, for an `ids` filter, a list of positions looked up by id.
+struct Source {
+    MDB_dbi dbi = 0;
+    std::string prefix;
+    Position next;  // the highest position not yet visited
+    uint32_t since = 0;
+    bool exhausted = false;
+    std::optional<Position> head;  // current entry, not yet consumed
+
+    bool is_list = false;
+    std::vector<nostr::Id> ids;     // to look up (list source, before init)
+    std::vector<Position> list;     // sorted newest first
+    size_t list_at = 0;
+
+    // Moves `next` below a consumed position.
+    void pass(Position p) {
+        if (is_list) return;
+        if (p.seq > 0) next = {p.created_at, p.seq - 1};
+        else if (p.created_at > since) next = {p.created_at - 1, std::numeric_limits<uint64_t>::max()};
+        else exhausted = true;
+    }
+};
+
+struct Context {
+    TxnState& txn;
+    int64_t now;
+    uint64_t budget;
+    std::map<MDB_dbi, std::unique_ptr<lmdb::Cursor>> cursors;
+
+    lmdb::Cursor& cursor(MDB_dbi dbi) {
+        auto& c = cursors[dbi];
+        if (!c) c = std::make_unique<lmdb::Cursor>(txn.txn, dbi);
+        return *c;
+    }
+    // Spends one step; false when the budget is used up.
+    bool spend() {
+        if (budget == 0) return false;
+        --budget;
+        return true;
+    }
+};
+
+// Finds a source's head: its highest entry at or below `next`.
+void seek(Context& ctx, Source& s) {
+    s.head.reset();
+    if (s.exhausted) return;
+    if (s.is_list) {
+        if (s.list_at < s.list.size()) s.head = s.list[s.list_at++];
+        else s.exhausted = true;
+        return;
+    }
+    MDB_val k, d;
+    std::string key = schema::with_position(s.prefix, s.next.created_at, s.next.seq);
+    if (!ctx.cursor(s.dbi).seek_at_or_before(key, k, d)) {
+        s.exhausted = true;
+        return;
+    }
+    std::string_view found = lmdb::view(k);
+    if (found.size() != s.prefix.size() + schema::kPositionBytes || !found.starts_with(s.prefix)) {
+        s.exhausted = true;
+        return;
+    }
+    const auto* p = reinterpret_cast<const uint8_t*>(found.data()) + s.prefix.size();
+    Position pos{schema::get_u32(p), schema::get_u64(p + 4)};
+    if (pos.created_at < s.since) {
+        s.exhausted = true;
+        return;
+    }
+    s.head = pos;
+}
+
+// Looks up an ids filter's events (once) and lists them newest first.
+void load_ids(Context& ctx, Source& s) {
+    const Dbs& dbs = *ctx.txn.dbs;
+    for (const nostr::Id& id : s.ids) {
+        auto v = lmdb::get(ctx.txn.txn, dbs.id, std::string_view(reinterpret_cast<const char*>(id.data()), id.size()));
+        if (!v || v->size() != 8) continue;
+        uint64_t seq = schema::get_u64(reinterpret_cast<const uint8_t*>(v->data()));
+        if (auto r = load_record(ctx.txn.txn, dbs, seq))
+            if (r->created_at >= s.since && r->created_at <= s.next.created_at) s.list.push_back({r->created_at, seq});
+    }
+    std::sort(s.list.rbegin(), s.list.rend());
+    s.ids.clear();
+}
+
+// One filter: its plan's sources merged newest first through a max-heap.
+struct Stream {
+    nostr::Filter filter;
+    uint64_t remaining = 0;  // events still allowed by the limit
+    bool done = false;
+    std::vector<Source> sources;
+    size_t initialized = 0;             // sources [0, initialized) have been sought
+    std::vector<size_t> heap;           // sources with a head
+    std::optional<size_t> advancing;    // consumed source that needs a new head
+    std::optional<Position> last;       // last candidate examined (dedupes sources)
+    std::optional<Position> head;       // next match, not yet sent
+    std::string_view head_json;
+    uint64_t head_serial = 0;
+
+    enum class Next { found, exhausted, paused };
+
+    bool heap_less(size_t a, size_t b) const { return *sources[a].head < *sources[b].head; }
+
+    void push(size_t i) {
+        if (!sources[i].head) return;
+        heap.push_back(i);
+        std::push_heap(heap.begin(), heap.end(), [this](size_t a, size_t b) { return heap_less(a, b); });
+    }
+
+    size_t pop() {
+        std::pop_heap(heap.begin(), heap.end(), [this](size_t a, size_t b) { return heap_less(a, b); });
+        size_t i = heap.back();
+        heap.pop_back();
+        return i;
+    }
+
+    // Finds the next event matching the filter, spending ctx's budget.
+    Next next(Context& ctx) {
+        for (;;) {
+            if (advancing) {
+                if (!ctx.spend()) return Next::paused;
+                seek(ctx, sources[*advancing]);
+                push(*advancing);
+                advancing.reset();
+            }
+            while (initialized < sources.size()) {
+                if (!ctx.spend()) return Next::paused;
+                Source& s = sources[initialized];
+                if (s.is_list) load_ids(ctx, s);
+                seek(ctx, s);
+                push(initialized++);
+            }
+            if (heap.empty()) return Next::exhausted;
+            if (!ctx.spend()) return Next::paused;
+            size_t i = pop();
+            Position p = *sources[i].head;
+            sources[i].pass(p);
+            advancing = i;
+            if (last == p) continue;  // the same event through another tag value
+            last = p;
+            auto r = load_record(ctx.txn.txn, *ctx.txn.dbs, p.seq);
+            if (!r || r->expired(ctx.now) || !record_matches(filter, *r)) continue;
+            head = p;
+            head_json = r->json;
+            head_serial = ctx.txn.serial;
+            return Next::found;
+        }
+    }
+};
+
+Source range(MDB_dbi dbi, std::string prefix, uint32_t since, uint32_t until) {
+    Source s;
+    s.dbi = dbi;
+    s.prefix = std::move(prefix);
+    s.since = since;
+    s.next = {until, std::numeric_limits<uint64_t>::max()};
+    return s;
+}
+
+bool has_empty_list(const nostr::Filter& f) {
+    if ((f.ids && f.ids->empty()) || (f.authors && f.authors->empty()) || (f.kinds && f.kinds->empty())) return true;
+    return std::any_of(f.tags.begin(), f.tags.end(), [](const nostr::TagFilter& t) { return t.values.empty(); });
+}
+
+// Chooses the index for a filter (order in store.hpp) and lists its key ranges.
+void plan(Stream& st, const Dbs& dbs) {
+    const nostr::Filter& f = st.filter;
+    int64_t since = std::max<int64_t>(f.since.value_or(0), 0);
+    int64_t until = std::min<int64_t>(f.until.value_or(nostr::kMaxCreatedAt), nostr::kMaxCreatedAt);
+    if (st.remaining == 0 || since > until || has_empty_list(f)) {
+        st.done = true;
+        return;
+    }
+    auto lo = uint32_t(since), hi = uint32_t(until);
+    if (f.ids) {
+        Source s = range(0, {}, lo, hi);
+        s.is_list = true;
+        s.ids = *f.ids;
+        st.sources.push_back(std::move(s));
+    } else if (f.authors && f.kinds && f.authors->size() * f.kinds->size() <= kMaxPairSources) {
+        for (const auto& a : *f.authors)
+            for (uint16_t k : *f.kinds) st.sources.push_back(range(dbs.pubkey_kind, schema::pubkey_kind_prefix(a, k), lo, hi));
+    } else if (!f.tags.empty()) {
+        auto best = std::min_element(f.tags.begin(), f.tags.end(), [](const auto& a, const auto& b) {
+            return a.values.size() < b.values.size();
+        });
+        for (const std::string& v : best->values)
+            st.sources.push_back(range(dbs.tag, schema::tag_prefix(best->name, v), lo, hi));
+    } else if (f.authors) {
+        for (const auto& a : *f.authors) st.sources.push_back(range(dbs.pubkey, schema::pubkey_prefix(a), lo, hi));
+    } else if (f.kinds) {
+        for (uint16_t k : *f.kinds) st.sources.push_back(range(dbs.kind, schema::kind_prefix(k), lo, hi));
+    } else {
+        st.sources.push_back(range(dbs.created_at, {}, lo, hi));
+    }
+}
+
+}  // namespace
+
+struct Query::Impl {
+    std::vector<Stream> streams;
+    int64_t now;
+    bool planned = false;
+};
+
+Query::Query(std::vector<nostr::Filter> filters, uint64_t max_limit, int64_t now) : impl_(std::make_unique<Impl>()) {
+    impl_->now = now;
+    impl_->streams.resize(filters.size());
+    for (size_t i = 0; i < filters.size(); ++i) {
+        Stream& st = impl_->streams[i];
+        st.filter = std::move(filters[i]);
+        st.filter.normalize();  // the matcher binary-searches the lists
+        st.remaining = std::min(st.filter.limit.value_or(max_limit), max_limit);
+    }
+}
+
+Query::~Query() = default;
+Query::Query(Query&&) noexcept = default;
+Query& Query::operator=(Query&&) noexcept = default;
+
+bool Query::step(ReadTxn& txn, uint64_t budget, const std::function<void(const StoredEvent&)>& emit) {
+    Impl& q = *impl_;
+    TxnState& t = *txn.impl_;
+    if (!q.planned) {  // needs the sub-database handles, which come with the transaction
+        for (Stream& st : q.streams) plan(st, *t.dbs);
+        q.planned = true;
+    }
+    Context ctx{t, q.now, budget, {}};
+    for (;;) {
+        Stream* best = nullptr;
+        for (Stream& st : q.streams) {
+            if (st.done) continue;
+            if (!st.head) {
+                auto r = st.next(ctx);
+                if (r == Stream::Next::paused) return false;
+                if (r == Stream::Next::exhausted) {
+                    st.done = true;
+                    continue;
+                }
+            }
+            if (!best || *best->head < *st.head) best = &st;
+        }
+        if (!best) return true;
+        Position p = *best->head;
+        std::string_view json = best->head_json;
+        bool present = true;
+        if (best->head_serial != t.serial) {  // found in an earlier transaction: the view is gone
+            auto r = load_record(t.txn, *t.dbs, p.seq);
+            present = r && !r->expired(q.now);
+            if (present) json = r->json;
+        }
+        if (present) emit(StoredEvent{p.seq, int64_t(p.created_at), json});
+        for (Stream& st : q.streams) {
+            if (st.done || st.head != p) continue;
+            st.head.reset();
+            if (present && --st.remaining == 0) st.done = true;
+        }
+    }
+}
+
+}  // namespace wsn::store

@@ -1,0 +1,291 @@
+// Store: opening the environment, the write path (duplicates, replaceable and
+// addressable slots, NIP-09 deletions, NIP-40 expiration), and the operator's
+// erase and purge. Queries are in query.cpp, index bookkeeping in indexes.cpp.
+#include "store/store.hpp"
+
+#include <cassert>
+#include <charconv>
+#include <limits>
+
+#include "store/db.hpp"
+#include "store/schema.hpp"
+#include "util/hex.hpp"
+
+namespace wsn::store {
+
+std::string_view outcome_message(WriteOutcome o) {
+    switch (o) {
+        case WriteOutcome::stored: return "";
+        case WriteOutcome::duplicate: return "duplicate: already have this event";
+        case WriteOutcome::replaced_by_newer: return "replaced: have newer event";
+        case WriteOutcome::deleted: return "blocked: this event has been deleted";
+        case WriteOutcome::expired: return "invalid: event has expired";
+    }
+    return "";
+}
+
+bool outcome_accepted(WriteOutcome o) { return o == WriteOutcome::stored || o == WriteOutcome::duplicate; }
+
+ReadTxn::ReadTxn(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ReadTxn::~ReadTxn() = default;
+ReadTxn::ReadTxn(ReadTxn&&) noexcept = default;
+ReadTxn& ReadTxn::operator=(ReadTxn&&) noexcept = default;
+
+struct Store::Impl {
+    lmdb::Env env;
+    Dbs dbs{};
+    uint64_t next_seq = 1;
+};
+
+namespace {
+
+std::string_view bytes_view(std::span<const uint8_t> b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+std::optional<uint64_t> seq_at(MDB_txn* txn, MDB_dbi dbi, std::string_view key) {
+    auto v = lmdb::get(txn, dbi, key);
+    if (!v || v->size() != 8) return std::nullopt;
+    return schema::get_u64(reinterpret_cast<const uint8_t*>(v->data()));
+}
+
+// A NIP-09 `a` tag value: "<kind>:<pubkey hex>:<d>" (d may hold colons).
+struct Coordinate {
+    uint16_t kind;
+    crypto::XOnlyPubkey pubkey;
+    std::string_view d;
+};
+
+std::optional<Coordinate> parse_coordinate(std::string_view a) {
+    size_t c1 = a.find(':');
+    if (c1 == std::string_view::npos) return std::nullopt;
+    size_t c2 = a.find(':', c1 + 1);
+    if (c2 == std::string_view::npos) return std::nullopt;
+    Coordinate c{};
+    auto [ptr, ec] = std::from_chars(a.data(), a.data() + c1, c.kind);
+    if (ec != std::errc{} || ptr != a.data() + c1) return std::nullopt;
+    auto pk = from_hex_fixed<32>(a.substr(c1 + 1, c2 - c1 - 1), true);
+    if (!pk) return std::nullopt;
+    c.pubkey.bytes = *pk;
+    c.d = a.substr(c2 + 1);
+    return c;
+}
+
+// The write rules, applied to one item at a time inside the batch's transaction.
+class Writer {
+public:
+    Writer(MDB_txn* txn, const Dbs& dbs, uint64_t next_seq, int64_t now)
+        : txn_(txn), dbs_(dbs), next_seq_(next_seq), now_(now) {}
+
+    uint64_t next_seq() const { return next_seq_; }
+
+    WriteOutcome add(const WriteItem& item) {
+        const nostr::Event& e = item.event;
+        assert(!nostr::is_ephemeral(e.kind));
+        if (lmdb::get(txn_, dbs_.id, bytes_view(e.id))) return WriteOutcome::duplicate;
+        auto expires_at = expiration_of(e);
+        if (expires_at && int64_t(std::min<uint64_t>(*expires_at, INT64_MAX)) <= now_) return WriteOutcome::expired;
+        if (lmdb::get(txn_, dbs_.deleted_id, schema::deleted_id_key(e.id, e.pubkey))) return WriteOutcome::deleted;
+        if (nostr::is_replaceable(e.kind) || nostr::is_addressable(e.kind)) {
+            std::string_view d = nostr::d_tag(e);
+            auto deleted_at = lmdb::get(txn_, dbs_.deleted_addr, schema::deleted_addr_key(e.kind, e.pubkey, d));
+            if (deleted_at && deleted_at->size() == 4 &&
+                e.created_at <= schema::get_u32(reinterpret_cast<const uint8_t*>(deleted_at->data())))
+                return WriteOutcome::deleted;
+            if (auto old = seq_at(txn_, dbs_.replace, schema::replace_key(e.pubkey, e.kind, d))) {
+                if (auto r = load_record(txn_, dbs_, *old)) {
+                    // Keep the newest; on a tie the lowest id (NIP-01).
+                    if (r->created_at > e.created_at || (r->created_at == e.created_at && r->id < e.id))
+                        return WriteOutcome::replaced_by_newer;
+                }
+                remove_event(txn_, dbs_, *old);
+            }
+        }
+        insert_event(txn_, dbs_, next_seq_++, encode_record(e, expires_at.value_or(0), item.json));
+        if (e.kind == 5) apply_deletion(e);
+        return WriteOutcome::stored;
+    }
+
+private:
+    // NIP-09: remove the author's own events named by e and a tags, and remember
+    // them so they are refused if sent again. Deletion requests are never deleted.
+    void apply_deletion(const nostr::Event& del) {
+        for (const nostr::Tag& t : del.tags) {
+            if (t.size() < 2) continue;
+            if (t[0] == "e") {
+                auto id = from_hex_fixed<32>(t[1], true);
+                if (!id) continue;
+                lmdb::put(txn_, dbs_.deleted_id, schema::deleted_id_key(*id, del.pubkey), {});
+                auto seq = seq_at(txn_, dbs_.id, bytes_view(*id));
+                if (!seq) continue;
+                auto r = load_record(txn_, dbs_, *seq);
+                if (r && r->pubkey == del.pubkey && r->kind != 5) remove_event(txn_, dbs_, *seq);
+            } else if (t[0] == "a") {
+                auto c = parse_coordinate(t[1]);
+                if (!c || c->pubkey != del.pubkey) continue;
+                if (!nostr::is_replaceable(c->kind) && !nostr::is_addressable(c->kind)) continue;
+                delete_address(*c, uint32_t(del.created_at));
+            }
+        }
+    }
+
+    // Deletes the versions of an address up to `until` and refuses older ones later.
+    void delete_address(const Coordinate& c, uint32_t until) {
+        std::string key = schema::deleted_addr_key(c.kind, c.pubkey, c.d);
+        auto prev = lmdb::get(txn_, dbs_.deleted_addr, key);
+        if (!prev || prev->size() != 4 || schema::get_u32(reinterpret_cast<const uint8_t*>(prev->data())) < until) {
+            std::string v;
+            schema::put_u32(v, until);
+            lmdb::put(txn_, dbs_.deleted_addr, key, v);
+        }
+        auto seq = seq_at(txn_, dbs_.replace, schema::replace_key(c.pubkey, c.kind, c.d));
+        if (!seq) return;
+        auto r = load_record(txn_, dbs_, *seq);
+        if (r && r->created_at <= until) remove_event(txn_, dbs_, *seq);
+    }
+
+    MDB_txn* txn_;
+    const Dbs& dbs_;
+    uint64_t next_seq_;
+    int64_t now_;
+};
+
+void put_next_seq(MDB_txn* txn, const Dbs& dbs, uint64_t next_seq) {
+    std::string v;
+    schema::put_u64(v, next_seq);
+    lmdb::put(txn, dbs.meta, schema::kMetaNextSeq, v);
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::open(const Options& opts) {
+    try {
+        auto impl = std::make_unique<Impl>();
+        // MDB_NOTLS: a read transaction belongs to its ReadTxn, not to a thread.
+        unsigned flags = MDB_NOTLS | (opts.sync ? 0 : MDB_NOSYNC);
+        impl->env = lmdb::Env::open(opts.dir, opts.map_size, schema::kDatabaseCount, flags);
+        lmdb::Txn txn(impl->env.get(), false);
+        Dbs& d = impl->dbs;
+        std::pair<MDB_dbi*, const char*> names[] = {
+            {&d.meta, schema::kMeta},           {&d.events, schema::kEvents},
+            {&d.id, schema::kId},               {&d.created_at, schema::kCreatedAt},
+            {&d.pubkey, schema::kPubkey},       {&d.kind, schema::kKind},
+            {&d.pubkey_kind, schema::kPubkeyKind}, {&d.tag, schema::kTag},
+            {&d.replace, schema::kReplace},     {&d.deleted_id, schema::kDeletedId},
+            {&d.deleted_addr, schema::kDeletedAddr}, {&d.expiration, schema::kExpiration},
+        };
+        static_assert(std::size(names) == schema::kDatabaseCount);
+        for (auto [dbi, name] : names) lmdb::check(mdb_dbi_open(txn.get(), name, MDB_CREATE, dbi), name);
+
+        auto version = lmdb::get(txn.get(), d.meta, schema::kMetaVersion);
+        if (!version) {
+            std::string v;
+            schema::put_u32(v, schema::kVersion);
+            lmdb::put(txn.get(), d.meta, schema::kMetaVersion, v);
+        } else {
+            uint32_t found = version->size() == 4 ? schema::get_u32(reinterpret_cast<const uint8_t*>(version->data())) : 0;
+            if (found != schema::kVersion)
+                return err("store: " + opts.dir + " has schema version " + std::to_string(found) + ", this build reads " +
+                           std::to_string(schema::kVersion));
+        }
+        if (auto next = lmdb::get(txn.get(), d.meta, schema::kMetaNextSeq); next && next->size() == 8)
+            impl->next_seq = schema::get_u64(reinterpret_cast<const uint8_t*>(next->data()));
+        txn.commit();
+        return std::unique_ptr<Store>(new Store(std::move(impl)));
+    } catch (const DbError& e) {
+        return err(e.what());
+    }
+}
+
+Result<std::vector<WriteOutcome>> Store::write(std::span<const WriteItem> batch, int64_t now) {
+    try {
+        lmdb::Txn txn(impl_->env.get(), false);
+        Writer w(txn.get(), impl_->dbs, impl_->next_seq, now);
+        std::vector<WriteOutcome> out;
+        out.reserve(batch.size());
+        for (const WriteItem& item : batch) out.push_back(w.add(item));
+        put_next_seq(txn.get(), impl_->dbs, w.next_seq());
+        txn.commit();  // durable on return when Options::sync
+        impl_->next_seq = w.next_seq();
+        return out;
+    } catch (const DbError& e) {
+        return err(e.what());
+    }
+}
+
+ReadTxn Store::begin_read() const {
+    auto impl = std::make_unique<ReadTxn::Impl>();
+    impl->dbs = &impl_->dbs;
+    impl->serial = next_txn_serial();
+    impl->owned.emplace(impl_->env.get(), true);
+    impl->txn = impl->owned->get();
+    return ReadTxn(std::move(impl));
+}
+
+bool Store::contains(ReadTxn& txn, const nostr::Id& id) const {
+    return lmdb::get(txn.impl_->txn, impl_->dbs.id, bytes_view(id)).has_value();
+}
+
+uint64_t Store::count(ReadTxn& txn, std::span<const nostr::Filter> filters, int64_t now) const {
+    std::vector<nostr::Filter> unlimited(filters.begin(), filters.end());
+    for (nostr::Filter& f : unlimited) f.limit.reset();
+    Query q(std::move(unlimited), std::numeric_limits<uint64_t>::max(), now);
+    uint64_t n = 0;
+    q.step(txn, std::numeric_limits<uint64_t>::max(), [&](const StoredEvent&) { ++n; });
+    return n;
+}
+
+Result<uint64_t> Store::erase(const nostr::Filter& filter) {
+    try {
+        lmdb::Txn txn(impl_->env.get(), false);
+        std::vector<uint64_t> seqs;
+        {
+            nostr::Filter f = filter;
+            f.limit.reset();
+            // A ReadTxn over the write transaction, so a Query can run in it.
+            auto state = std::make_unique<ReadTxn::Impl>();
+            state->txn = txn.get();
+            state->dbs = &impl_->dbs;
+            state->serial = next_txn_serial();
+            ReadTxn view(std::move(state));
+            Query q({std::move(f)}, std::numeric_limits<uint64_t>::max(), 0);  // now 0: expired ones too
+            q.step(view, std::numeric_limits<uint64_t>::max(), [&](const StoredEvent& e) { seqs.push_back(e.seq); });
+        }
+        for (uint64_t seq : seqs) remove_event(txn.get(), impl_->dbs, seq);
+        txn.commit();
+        return uint64_t(seqs.size());
+    } catch (const DbError& e) {
+        return err(e.what());
+    }
+}
+
+Result<uint64_t> Store::purge_expired(int64_t now, uint64_t max_events) {
+    try {
+        lmdb::Txn txn(impl_->env.get(), false);
+        std::vector<uint64_t> seqs;
+        {
+            lmdb::Cursor c(txn.get(), impl_->dbs.expiration);
+            MDB_val k, d;
+            for (bool more = c.get(k, d, MDB_FIRST); more && seqs.size() < max_events; more = c.get(k, d, MDB_NEXT)) {
+                if (k.mv_size != 16) continue;
+                const auto* p = static_cast<const uint8_t*>(k.mv_data);
+                if (now < 0 || schema::get_u64(p) > uint64_t(now)) break;
+                seqs.push_back(schema::get_u64(p + 8));
+            }
+        }
+        uint64_t n = 0;
+        for (uint64_t seq : seqs) n += remove_event(txn.get(), impl_->dbs, seq);
+        txn.commit();
+        return n;
+    } catch (const DbError& e) {
+        return err(e.what());
+    }
+}
+
+uint64_t Store::event_count() const {
+    ReadTxn txn = begin_read();
+    return lmdb::entries(txn.impl_->txn, impl_->dbs.events);
+}
+
+}  // namespace wsn::store
