@@ -1,0 +1,380 @@
+#include "relay/config.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+#include <variant>
+
+// toml++ is used header-only, in this file alone.
+#define TOML_HEADER_ONLY 1
+#include <toml++/toml.h>
+
+#include "util/hex.hpp"
+
+namespace wsn::relay {
+
+namespace {
+
+// What a key sets in Config, and so how its TOML value is read and written.
+struct Text { std::string Config::*field; };
+struct Pubkey { std::string Config::*field; };  // "" or 64 lowercase hex
+struct Flag { bool Config::*field; };
+struct Count { size_t Config::*field; };        // a positive integer
+struct Threads { unsigned Config::*field; };    // 0..1024
+struct Seconds { int64_t Config::*field; };     // whole seconds, >= 0
+struct Duration { std::chrono::milliseconds Config::*field; };  // seconds, fractions allowed
+struct Pubkeys { std::vector<std::string> Config::*field; };
+struct Kinds { std::vector<uint16_t> Config::*field; };
+struct Rate { RateLimit Config::*field; };
+struct Listeners { bool tls; };  // the entries of Config::listen with this tls flag
+
+using Target = std::variant<Text, Pubkey, Flag, Count, Threads, Seconds, Duration, Pubkeys, Kinds, Rate, Listeners>;
+
+struct Key {
+    std::string_view section, name;
+    Target target;
+    std::string_view doc;
+    // For keys whose default is "not set": an example value, shown commented out.
+    std::string_view example = {};
+};
+
+struct Section {
+    std::string_view name, doc;
+};
+
+// clang-format off
+constexpr Section kSections[] = {
+    {"relay", "Where the relay keeps its data and where it listens."},
+    {"info", "The NIP-11 relay information document."},
+    {"limits", "Sizes and counts a client may not exceed. Durations are in seconds."},
+    {"auth", "NIP-42 authentication. A wsn client counts as authenticated as the key it presented in the handshake."},
+    {"policy", "Who may write what. Pubkeys are 64 lowercase hex characters."},
+    {"rate_limits", "Token buckets: per_second tokens are added up to burst; each message takes one. per_second = 0 turns a limit off."},
+    {"threads", "Thread counts."},
+};
+
+const Key kKeys[] = {
+    {"relay", "data_dir", Text{&Config::data_dir}, "Folder for the LMDB database (created on first start)."},
+    {"relay", "key_file", Text{&Config::key_file}, "The relay's secret key file, generated with mode 0600 on first start. Empty: <data_dir>/relay.key."},
+    {"relay", "listen", Listeners{false}, "Plain listeners, \"ADDR:PORT\" or \"[V6]:PORT\"; each serves wsn and ws (and HTTP). Not set: 0.0.0.0:7447 and [::]:7447.", R"(["0.0.0.0:7447", "[::]:7447"])"},
+    {"relay", "listen_tls", Listeners{true}, "TLS listeners, serving wsns and wss; they need tls_cert and tls_key.", R"(["0.0.0.0:7448"])"},
+    {"relay", "tls_cert", Text{&Config::tls_cert}, "PEM certificate chain for the TLS listeners. It never stands for the relay's identity, which is its key.", R"("/etc/wsn/fullchain.pem")"},
+    {"relay", "tls_key", Text{&Config::tls_key}, "PEM private key of tls_cert.", R"("/etc/wsn/privkey.pem")"},
+    {"relay", "allow_plaintext", Flag{&Config::allow_plaintext}, "Serve ws/wss clients (plain NIP-01, no wsn.v1 handshake) as well as wsn/wsns."},
+
+    {"info", "name", Text{&Config::name}, "Relay name (NIP-11 name); keep it under 30 characters."},
+    {"info", "description", Text{&Config::description}, "Plain-text description (NIP-11 description)."},
+    {"info", "contact", Text{&Config::contact}, "An alternative contact URI such as mailto: or https: (NIP-11 contact)."},
+    {"info", "icon", Text{&Config::icon}, "URL of a square image (NIP-11 icon)."},
+    {"info", "pubkey", Pubkey{&Config::operator_pubkey}, "The operator's own pubkey, hex (NIP-11 pubkey); not the relay's key, which NIP-11 shows as self.", R"("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798")"},
+
+    {"limits", "max_message_bytes", Count{&Config::max_message_bytes}, "Largest client message (one WebSocket message), in bytes."},
+    {"limits", "max_subscriptions", Count{&Config::max_subscriptions}, "Open subscriptions per connection."},
+    {"limits", "max_filters", Count{&Config::max_filters}, "Filters in one REQ or COUNT."},
+    {"limits", "max_limit", Count{&Config::max_limit}, "Cap on a filter's limit, and the limit of a filter without one."},
+    {"limits", "max_event_bytes", Count{&Config::max_event_bytes}, "Largest event JSON, in bytes."},
+    {"limits", "max_event_tags", Count{&Config::max_event_tags}, "Most tags in one event."},
+    {"limits", "max_content_bytes", Count{&Config::max_content_bytes}, "Largest event content, in UTF-8 bytes."},
+    {"limits", "max_future_seconds", Seconds{&Config::max_future_seconds}, "Events dated more than this many seconds ahead are refused."},
+    {"limits", "handshake_timeout", Duration{&Config::handshake_timeout}, "Seconds a connection may take to finish its WebSocket upgrade and wsn handshake."},
+    {"limits", "idle_timeout", Duration{&Config::idle_timeout}, "Seconds without traffic before a connection is closed (a ping goes out after half of it)."},
+
+    {"auth", "required_for_read", Flag{&Config::auth_required_read}, "REQ and COUNT need an authenticated connection."},
+    {"auth", "required_for_write", Flag{&Config::auth_required_write}, "EVENT needs an authenticated connection."},
+
+    {"policy", "allow_pubkeys", Pubkeys{&Config::allow_pubkeys}, "Only these authors may publish. Empty: everyone."},
+    {"policy", "deny_pubkeys", Pubkeys{&Config::deny_pubkeys}, "These authors may not publish."},
+    {"policy", "allow_kinds", Kinds{&Config::allow_kinds}, "Only these kinds are accepted. Empty: every kind."},
+    {"policy", "deny_kinds", Kinds{&Config::deny_kinds}, "These kinds are refused."},
+    {"policy", "plugin", Text{&Config::write_policy_plugin}, "Write-policy command, run with /bin/sh -c: one JSON line in per event, one answer line out (see docs/relay.md).", R"("/etc/wsn/policy.py")"},
+
+    {"rate_limits", "events_per_ip", Rate{&Config::events_per_ip}, "EVENT messages per client IP address."},
+    {"rate_limits", "events_per_pubkey", Rate{&Config::events_per_pubkey}, "EVENT messages per event author."},
+    {"rate_limits", "reqs_per_ip", Rate{&Config::reqs_per_ip}, "REQ and COUNT messages per client IP address."},
+
+    {"threads", "verifiers", Threads{&Config::verifier_threads}, "Threads that parse and verify client messages. 0: one per core."},
+};
+// clang-format on
+
+// ---- reading ----
+
+std::string type_name(const toml::node& n) {
+    switch (n.type()) {
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a float";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::table: return "a table";
+        default: return "a date/time";
+    }
+}
+
+std::optional<double> number_of(const toml::node& n) {
+    if (auto i = n.value_exact<int64_t>()) return double(*i);
+    if (auto f = n.value_exact<double>()) return *f;
+    return std::nullopt;
+}
+
+// Reads one value into cfg; on failure sets `error` to a message naming the key.
+struct Reader {
+    const toml::node& node;
+    Config& cfg;
+    std::string key;    // "limits.max_filters"
+    std::string where;  // " in wsn.toml (line 3)"
+    std::string error;
+
+    bool fail(std::string_view expected, const toml::node* got = nullptr, std::string_view name_suffix = {}) {
+        const toml::node& n = got ? *got : node;
+        error = "bad value for '" + key + std::string(name_suffix) + "'" + where + ": expected " + std::string(expected) +
+                ", got " + type_name(n);
+        return false;
+    }
+
+    bool operator()(const Text& t) {
+        auto s = node.value_exact<std::string>();
+        if (!s) return fail("a string");
+        cfg.*t.field = *s;
+        return true;
+    }
+    bool operator()(const Pubkey& t) {
+        auto s = node.value_exact<std::string>();
+        if (!s || !(s->empty() || is_lower_hex(*s, 32))) return fail("a pubkey as 64 lowercase hex characters");
+        cfg.*t.field = *s;
+        return true;
+    }
+    bool operator()(const Flag& t) {
+        auto b = node.value_exact<bool>();
+        if (!b) return fail("true or false");
+        cfg.*t.field = *b;
+        return true;
+    }
+    bool operator()(const Count& t) {
+        auto i = node.value_exact<int64_t>();
+        if (!i || *i < 1) return fail("a positive integer");
+        cfg.*t.field = size_t(*i);
+        return true;
+    }
+    bool operator()(const Threads& t) {
+        auto i = node.value_exact<int64_t>();
+        if (!i || *i < 0 || *i > 1024) return fail("an integer from 0 to 1024");
+        cfg.*t.field = unsigned(*i);
+        return true;
+    }
+    bool operator()(const Seconds& t) {
+        auto i = node.value_exact<int64_t>();
+        if (!i || *i < 0) return fail("a non-negative integer (seconds)");
+        cfg.*t.field = *i;
+        return true;
+    }
+    bool operator()(const Duration& t) {
+        auto v = number_of(node);
+        if (!v || !(*v >= 0 && *v <= 86400)) return fail("a number of seconds from 0 to 86400");
+        cfg.*t.field = std::chrono::milliseconds(std::llround(*v * 1000));
+        return true;
+    }
+    bool operator()(const Pubkeys& t) {
+        std::vector<std::string> out;
+        bool ok = each_element("a pubkey as 64 lowercase hex characters", [&](const toml::node& e) {
+            auto s = e.value_exact<std::string>();
+            if (!s || !is_lower_hex(*s, 32)) return false;
+            out.push_back(*s);
+            return true;
+        });
+        if (ok) cfg.*t.field = std::move(out);
+        return ok;
+    }
+    bool operator()(const Kinds& t) {
+        std::vector<uint16_t> out;
+        bool ok = each_element("a kind, an integer from 0 to 65535", [&](const toml::node& e) {
+            auto i = e.value_exact<int64_t>();
+            if (!i || *i < 0 || *i > 65535) return false;
+            out.push_back(uint16_t(*i));
+            return true;
+        });
+        if (ok) cfg.*t.field = std::move(out);
+        return ok;
+    }
+    bool operator()(const Listeners& t) {
+        std::vector<net::ListenAddress> out;
+        std::string bad;
+        bool ok = each_element("a string \"ADDR:PORT\" or \"[V6]:PORT\"", [&](const toml::node& e) {
+            auto s = e.value_exact<std::string>();
+            if (!s) return false;
+            auto a = net::parse_listen_address(*s);
+            if (!a) {
+                bad = a.error().message;
+                return false;
+            }
+            a->tls = t.tls;
+            out.push_back(*a);
+            return true;
+        });
+        if (!ok && !bad.empty()) error = "bad value for '" + key + "'" + where + ": " + bad;
+        if (!ok) return false;
+        std::erase_if(cfg.listen, [&](const net::ListenAddress& a) { return a.tls == t.tls; });
+        cfg.listen.insert(cfg.listen.end(), out.begin(), out.end());
+        return true;
+    }
+    bool operator()(const Rate& t) {
+        const toml::table* tbl = node.as_table();
+        if (!tbl) return fail("a table { per_second = N, burst = N }");
+        RateLimit r = cfg.*t.field;
+        for (auto&& [k, v] : *tbl) {
+            std::string sub = "." + std::string(k.str());
+            double* dst = k == "per_second" ? &r.per_second : k == "burst" ? &r.burst : nullptr;
+            if (!dst) {
+                error = "unknown key '" + key + sub + "'" + where + " (expected per_second or burst)";
+                return false;
+            }
+            auto n = number_of(v);
+            if (!n || !(*n >= 0 && *n <= 1e9)) return fail("a number from 0 to 1e9", &v, sub);
+            *dst = *n;
+        }
+        if (r.per_second > 0 && r.burst < 1) {
+            error = "bad value for '" + key + "'" + where + ": burst must be at least 1 when per_second is above 0";
+            return false;
+        }
+        cfg.*t.field = r;
+        return true;
+    }
+
+    // Checks every element with f; on the first it refuses, names it ("relay.listen[2]").
+    template <class F>
+    bool each_element(std::string_view expected_element, F f) {
+        const toml::array* arr = node.as_array();
+        if (!arr) return fail("an array");
+        for (size_t i = 0; i < arr->size(); ++i)
+            if (!f(*arr->get(i))) return fail(expected_element, arr->get(i), "[" + std::to_string(i) + "]");
+        return true;
+    }
+};
+
+const Key* find_key(std::string_view section, std::string_view name) {
+    for (const Key& k : kKeys)
+        if (k.section == section && k.name == name) return &k;
+    return nullptr;
+}
+
+bool known_section(std::string_view name) {
+    for (const Section& s : kSections)
+        if (s.name == name) return true;
+    return false;
+}
+
+std::string where(const std::string& path, const toml::node& n) {
+    return " in " + path + " (line " + std::to_string(n.source().begin.line) + ")";
+}
+
+Status load_table(const toml::table& doc, const std::string& path, Config& cfg) {
+    for (auto&& [sname, snode] : doc) {
+        std::string section(sname.str());
+        if (!known_section(section)) return err("unknown key '" + section + "'" + where(path, snode));
+        const toml::table* tbl = snode.as_table();
+        if (!tbl) return err("'" + section + "'" + where(path, snode) + ": expected a table [" + section + "]");
+        for (auto&& [kname, knode] : *tbl) {
+            std::string full = section + "." + std::string(kname.str());
+            const Key* key = find_key(section, kname.str());
+            if (!key) return err("unknown key '" + full + "'" + where(path, knode));
+            Reader r{knode, cfg, full, where(path, knode), {}};
+            if (!std::visit(r, key->target)) return err(r.error);
+        }
+    }
+    return Ok{};
+}
+
+// ---- writing ----
+
+std::string number_text(double v) {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+std::string toml_text(const toml::node& n) {
+    std::ostringstream os;
+    os << toml::toml_formatter(n, toml::format_flags::none);
+    return os.str();
+}
+
+std::string string_text(const std::string& s) { return toml_text(toml::value<std::string>(s)); }
+
+std::string listen_text(const net::ListenAddress& a) {
+    bool v6 = a.host.find(':') != std::string::npos;
+    return (v6 ? "[" + a.host + "]" : a.host) + ":" + std::to_string(a.port);
+}
+
+// The TOML text of the key's value in cfg; "" when unset (then the example is shown).
+struct Writer {
+    const Config& cfg;
+
+    std::string operator()(const Text& t) {
+        const std::string& s = cfg.*t.field;
+        return string_text(s);
+    }
+    std::string operator()(const Pubkey& t) { return (cfg.*t.field).empty() ? "" : string_text(cfg.*t.field); }
+    std::string operator()(const Flag& t) { return cfg.*t.field ? "true" : "false"; }
+    std::string operator()(const Count& t) { return std::to_string(cfg.*t.field); }
+    std::string operator()(const Threads& t) { return std::to_string(cfg.*t.field); }
+    std::string operator()(const Seconds& t) { return std::to_string(cfg.*t.field); }
+    std::string operator()(const Duration& t) { return number_text((cfg.*t.field).count() / 1000.0); }
+    std::string operator()(const Pubkeys& t) { return list(cfg.*t.field, [](const std::string& s) { return string_text(s); }); }
+    std::string operator()(const Kinds& t) { return list(cfg.*t.field, [](uint16_t k) { return std::to_string(k); }); }
+    std::string operator()(const Listeners& t) {
+        std::vector<std::string> v;
+        for (const auto& a : cfg.listen)
+            if (a.tls == t.tls) v.push_back(string_text(listen_text(a)));
+        return v.empty() ? "" : list(v, [](const std::string& s) { return s; });
+    }
+    std::string operator()(const Rate& t) {
+        const RateLimit& r = cfg.*t.field;
+        return "{ per_second = " + number_text(r.per_second) + ", burst = " + number_text(r.burst) + " }";
+    }
+
+    template <class V, class F>
+    static std::string list(const V& v, F f) {
+        std::string out = "[";
+        for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + f(v[i]);
+        return out + "]";
+    }
+};
+
+}  // namespace
+
+Status load_config_file(const std::string& path, Config& cfg) {
+    toml::table doc;
+    try {
+        doc = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        const auto& b = e.source().begin;
+        return err(path + ":" + std::to_string(b.line) + ":" + std::to_string(b.column) + ": " +
+                   std::string(e.description()));
+    }
+    // Work on a copy: a file with an error changes nothing.
+    Config next = cfg;
+    if (auto s = load_table(doc, path, next); !s) return s;
+    cfg = std::move(next);
+    return Ok{};
+}
+
+std::string example_config() {
+    const Config defaults;
+    std::string out =
+        "# wsn relay configuration (`wsn relay --config FILE`).\n"
+        "# Every key is optional and shown with its default; commented-out keys are unset by default\n"
+        "# and show an example value. Command-line flags override this file.\n";
+    for (const Section& s : kSections) {
+        out += "\n[" + std::string(s.name) + "]\n# " + std::string(s.doc) + "\n";
+        for (const Key& k : kKeys) {
+            if (k.section != s.name) continue;
+            std::string value = std::visit(Writer{defaults}, k.target);
+            bool unset = !k.example.empty() && (value.empty() || value == "\"\"" || value == "''");
+            out += "\n# " + std::string(k.doc) + "\n";
+            if (unset) out += "# ";
+            out += std::string(k.name) + " = " + (unset ? std::string(k.example) : value) + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace wsn::relay
