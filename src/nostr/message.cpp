@@ -13,6 +13,8 @@ template <class... F>
 struct Overload : F... {
     using F::operator()...;
 };
+template <class... F>
+Overload(F...) -> Overload<F...>;  // clang does not deduce aggregates yet
 
 void append_type_and_sub(std::string& out, std::string_view type, std::string_view sub_id) {
     out += "[\"";

@@ -145,7 +145,9 @@ Status read_event(element v, const Limits& lim, Event& e) {
     if (v.type() != element_type::OBJECT) return wrong_type("event", "an object", v);
     unsigned seen = 0;
     object obj = v.get_object().value_unsafe();
-    for (auto [key, value] : obj) {
+    for (auto field : obj) {
+        std::string_view key = field.key;  // named variables: clang lambdas cannot capture bindings
+        element value = field.value;
         unsigned bit = key == "id"           ? f_id
                        : key == "pubkey"     ? f_pubkey
                        : key == "created_at" ? f_created_at
@@ -210,7 +212,9 @@ Status read_filter(element v, const Limits& lim, Filter& f) {
         return Ok{};
     };
     object obj = v.get_object().value_unsafe();
-    for (auto [key, value] : obj) {
+    for (auto field : obj) {
+        std::string_view key = field.key;  // named variables: clang lambdas cannot capture bindings
+        element value = field.value;
         if (key == "ids") {
             WSN_TRY(once(s_ids, key));
             WSN_TRY(read_list(value, "ids", lim, f.ids, [](element x, Id& id) { return read_hex(x, "ids element", id); }));
@@ -352,7 +356,8 @@ Result<ClientMessage> Parser::parse_client_message(std::string_view json) {
     context_ = {};
     auto parsed = impl_->parse_message(json, limits_);
     if (!parsed) return parsed.error();
-    auto [msg, type] = *parsed;
+    array msg = parsed->first;
+    std::string_view type = parsed->second;
     auto at = [&](size_t i) { return msg.at(i).value_unsafe(); };
 
     if (type == "EVENT" || type == "AUTH") {
@@ -394,7 +399,8 @@ Result<ClientMessage> Parser::parse_client_message(std::string_view json) {
 Result<RelayMessage> Parser::parse_relay_message(std::string_view json) {
     auto parsed = impl_->parse_message(json, limits_);
     if (!parsed) return parsed.error();
-    auto [msg, type] = *parsed;
+    array msg = parsed->first;
+    std::string_view type = parsed->second;
     auto at = [&](size_t i) { return msg.at(i).value_unsafe(); };
     auto text = [&](size_t i, std::string_view what, std::string& out) -> Status {
         std::string_view s;
