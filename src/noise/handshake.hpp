@@ -9,10 +9,12 @@
 // wrong fails with an Error naming the fault; the handshake is then failed for good.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
 
+#include "crypto/aead.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/keys.hpp"
 #include "noise/cipher_state.hpp"
@@ -121,6 +123,7 @@ private:
     crypto::Secret32 ck_;
     crypto::Secret32 temp_k2_;  // act two's key, which also encrypts act three's s
     bool transport_taken_ = false;
+    std::unique_ptr<crypto::ChaChaPoly> aead_;  // one OpenSSL context for all acts
 };
 
 }  // namespace wsn::noise
