@@ -53,12 +53,18 @@ struct Context {
     TxnState& txn;
     int64_t now;
     uint64_t budget;
-    std::map<MDB_dbi, std::unique_ptr<lmdb::Cursor>> cursors;
+    // One cursor per index, and the source whose head it sits on: that source's
+    // next entry is then one MDB_PREV away instead of a new descent of the tree.
+    struct Slot {
+        std::unique_ptr<lmdb::Cursor> cursor;
+        const Source* owner = nullptr;
+    };
+    std::map<MDB_dbi, Slot> slots;
 
-    lmdb::Cursor& cursor(MDB_dbi dbi) {
-        auto& c = cursors[dbi];
-        if (!c) c = std::make_unique<lmdb::Cursor>(txn.txn, dbi);
-        return *c;
+    Slot& slot(MDB_dbi dbi) {
+        Slot& s = slots[dbi];
+        if (!s.cursor) s.cursor = std::make_unique<lmdb::Cursor>(txn.txn, dbi);
+        return s;
     }
     // Spends one step; false when the budget is used up.
     bool spend() {
@@ -78,13 +84,14 @@ void seek(Context& ctx, Source& s) {
         return;
     }
     MDB_val k, d;
-    std::string key = schema::with_position(s.prefix, s.next.created_at, s.next.seq);
-    if (!ctx.cursor(s.dbi).seek_at_or_before(key, k, d)) {
-        s.exhausted = true;
-        return;
-    }
+    Context::Slot& slot = ctx.slot(s.dbi);
+    bool found_key = slot.owner == &s  // the cursor is on the head just consumed
+                         ? slot.cursor->get(k, d, MDB_PREV)
+                         : slot.cursor->seek_at_or_before(
+                               schema::with_position(s.prefix, s.next.created_at, s.next.seq), k, d);
+    slot.owner = nullptr;
     std::string_view found = lmdb::view(k);
-    if (found.size() != s.prefix.size() + schema::kPositionBytes || !found.starts_with(s.prefix)) {
+    if (!found_key || found.size() != s.prefix.size() + schema::kPositionBytes || !found.starts_with(s.prefix)) {
         s.exhausted = true;
         return;
     }
@@ -95,6 +102,7 @@ void seek(Context& ctx, Source& s) {
         return;
     }
     s.head = pos;
+    slot.owner = &s;
 }
 
 // Looks up an ids filter's events (once) and lists them newest first.

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <limits>
 
+#include "nostr/limits.hpp"
 #include "store/db.hpp"
 #include "store/schema.hpp"
 #include "util/hex.hpp"
@@ -80,6 +81,7 @@ public:
     WriteOutcome add(const WriteItem& item) {
         const nostr::Event& e = item.event;
         assert(!nostr::is_ephemeral(e.kind));
+        assert(e.created_at >= 0 && e.created_at <= nostr::kMaxCreatedAt);  // the parser's bound
         if (lmdb::get(txn_, dbs_.id, bytes_view(e.id))) return WriteOutcome::duplicate;
         auto expires_at = expiration_of(e);
         if (expires_at && int64_t(std::min<uint64_t>(*expires_at, INT64_MAX)) <= now_) return WriteOutcome::expired;
