@@ -35,7 +35,6 @@ ReadTxn& ReadTxn::operator=(ReadTxn&&) noexcept = default;
 struct Store::Impl {
     lmdb::Env env;
     Dbs dbs{};
-    uint64_t next_seq = 1;
 };
 
 namespace {
@@ -85,7 +84,9 @@ public:
         if (lmdb::get(txn_, dbs_.id, bytes_view(e.id))) return WriteOutcome::duplicate;
         auto expires_at = expiration_of(e);
         if (expires_at && int64_t(std::min<uint64_t>(*expires_at, INT64_MAX)) <= now_) return WriteOutcome::expired;
-        if (lmdb::get(txn_, dbs_.deleted_id, schema::deleted_id_key(e.id, e.pubkey))) return WriteOutcome::deleted;
+        // A deletion request naming a deletion request has no effect (NIP-09).
+        if (e.kind != 5 && lmdb::get(txn_, dbs_.deleted_id, schema::deleted_id_key(e.id, e.pubkey)))
+            return WriteOutcome::deleted;
         if (nostr::is_replaceable(e.kind) || nostr::is_addressable(e.kind)) {
             std::string_view d = nostr::d_tag(e);
             auto deleted_at = lmdb::get(txn_, dbs_.deleted_addr, schema::deleted_addr_key(e.kind, e.pubkey, d));
@@ -150,6 +151,13 @@ private:
     int64_t now_;
 };
 
+// Read in each write transaction rather than cached, so another process (the
+// operator's command line) may write to the same store.
+uint64_t get_next_seq(MDB_txn* txn, const Dbs& dbs) {
+    auto v = lmdb::get(txn, dbs.meta, schema::kMetaNextSeq);
+    return v && v->size() == 8 ? schema::get_u64(reinterpret_cast<const uint8_t*>(v->data())) : 1;
+}
+
 void put_next_seq(MDB_txn* txn, const Dbs& dbs, uint64_t next_seq) {
     std::string v;
     schema::put_u64(v, next_seq);
@@ -191,8 +199,6 @@ Result<std::unique_ptr<Store>> Store::open(const Options& opts) {
                 return err("store: " + opts.dir + " has schema version " + std::to_string(found) + ", this build reads " +
                            std::to_string(schema::kVersion));
         }
-        if (auto next = lmdb::get(txn.get(), d.meta, schema::kMetaNextSeq); next && next->size() == 8)
-            impl->next_seq = schema::get_u64(reinterpret_cast<const uint8_t*>(next->data()));
         txn.commit();
         return std::unique_ptr<Store>(new Store(std::move(impl)));
     } catch (const DbError& e) {
@@ -203,13 +209,12 @@ Result<std::unique_ptr<Store>> Store::open(const Options& opts) {
 Result<std::vector<WriteOutcome>> Store::write(std::span<const WriteItem> batch, int64_t now) {
     try {
         lmdb::Txn txn(impl_->env.get(), false);
-        Writer w(txn.get(), impl_->dbs, impl_->next_seq, now);
+        Writer w(txn.get(), impl_->dbs, get_next_seq(txn.get(), impl_->dbs), now);
         std::vector<WriteOutcome> out;
         out.reserve(batch.size());
         for (const WriteItem& item : batch) out.push_back(w.add(item));
         put_next_seq(txn.get(), impl_->dbs, w.next_seq());
         txn.commit();  // durable on return when Options::sync
-        impl_->next_seq = w.next_seq();
         return out;
     } catch (const DbError& e) {
         return err(e.what());

@@ -127,6 +127,8 @@ TEST_F(StoreTest, DeletionRequestsAreNotDeleted) {
     auto del2 = make(0, kNow, 5, {{"e", hex_id(del1)}});
     EXPECT_EQ(put(del2), W::stored);
     EXPECT_EQ(query(ids_filter({&del1})), std::vector<std::string>{hex_id(del1)});
+    EXPECT_EQ(store_->erase(ids_filter({&del1})).value(), 1u);
+    EXPECT_EQ(put(del1), W::stored);  // not refused either
 }
 
 TEST_F(StoreTest, DeletionByAddress) {
@@ -148,6 +150,18 @@ TEST_F(StoreTest, DeletionByAddress) {
     auto newer = make(0, kNow - 40, 30023, {{"d", "art:with:colons"}}, "v2");
     EXPECT_EQ(put(newer), W::stored);
     EXPECT_EQ(query(ids_filter({&newer})).size(), 1u);
+}
+
+TEST_F(StoreTest, LongDTagsAreHashedConsistently) {
+    std::string d(300, 'd');
+    auto v1 = make(1, kNow - 20, 30000, {{"d", d}});
+    auto v2 = make(1, kNow - 10, 30000, {{"d", d}});
+    auto near = make(1, kNow - 15, 30000, {{"d", d + "e"}});
+    EXPECT_EQ(put_all({v1, v2, near}), (std::vector<W>{W::stored, W::stored, W::stored}));
+    EXPECT_EQ(query(tag_filter('d', d)), std::vector<std::string>{hex_id(v2)});
+    EXPECT_EQ(put(make(1, kNow, 5, {{"a", coordinate(1, 30000, d)}})), W::stored);
+    EXPECT_EQ(query(kinds_filter({30000})), std::vector<std::string>{hex_id(near)});
+    EXPECT_EQ(put(v2), W::deleted);
 }
 
 TEST_F(StoreTest, DeletionInTheSameBatch) {
@@ -231,6 +245,26 @@ TEST_F(StoreTest, ReopenFindsEverything) {
     put(fresh);
     EXPECT_EQ(query(nostr::Filter{}).front(), hex_id(fresh));
     EXPECT_EQ(store_->event_count(), 31u);  // 30 - 1 deleted + del + fresh
+}
+
+TEST_F(StoreTest, RefusesAnotherSchemaVersion) {
+    store_.reset();
+    MDB_env* env = nullptr;
+    ASSERT_EQ(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, schema::kDatabaseCount);
+    ASSERT_EQ(mdb_env_open(env, dir_.c_str(), 0, 0644), 0);
+    MDB_txn* txn = nullptr;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+    MDB_dbi meta;
+    ASSERT_EQ(mdb_dbi_open(txn, schema::kMeta, 0, &meta), 0);
+    std::string key(schema::kMetaVersion), value("\0\0\0\x63", 4);
+    MDB_val k{key.size(), key.data()}, v{value.size(), value.data()};
+    ASSERT_EQ(mdb_put(txn, meta, &k, &v, 0), 0);
+    ASSERT_EQ(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+    auto s = Store::open(Options{.dir = dir_, .map_size = 1 << 20, .sync = false});
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("schema version 99"), std::string::npos) << s.error().message;
 }
 
 TEST_F(StoreTest, OpenFailsClearly) {
