@@ -243,7 +243,9 @@ export class WsnWebSocket extends EventTarget {
     const bytes = asBytes(data);
     if (this.#phase === 'act2') {
       if (!bytes) {
-        this.#fail(`${wrongKeyMessage(this.#addr.npub)} (it sent text instead of act two)`);
+        // `ws` servers echo any offered subprotocol by default, so a plain Nostr
+        // relay may "select" wsn.v1 and then answer act one with a NOTICE.
+        this.#fail('server does not speak wsn (it answered the handshake with text)');
         return;
       }
       try {
