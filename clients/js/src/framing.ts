@@ -12,7 +12,7 @@ export const MAX_CHUNK_PLAINTEXT = 65519;
 export const TAG_SIZE = 16;
 export const MAX_CHUNK = MAX_CHUNK_PLAINTEXT + TAG_SIZE; // 65535
 // Plaintext limit for one received message unless the caller sets another.
-export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+export const DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024; // 1 MiB, as the C++ implementation
 
 const AD_MORE = Uint8Array.of(0x00);
 const AD_LAST = Uint8Array.of(0x01);
