@@ -14,7 +14,7 @@ Env::~Env() {
     if (env_) mdb_env_close(env_);
 }
 
-Env Env::open(const std::string& dir, size_t map_size, unsigned max_dbs, unsigned flags) {
+Env Env::open(const std::string& dir, size_t map_size, unsigned max_dbs, unsigned max_readers, unsigned flags) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw DbError("store: cannot create folder " + dir + ": " + ec.message());
@@ -22,7 +22,7 @@ Env Env::open(const std::string& dir, size_t map_size, unsigned max_dbs, unsigne
     check(mdb_env_create(&e.env_), "mdb_env_create");
     check(mdb_env_set_mapsize(e.env_, map_size), "set map size");
     check(mdb_env_set_maxdbs(e.env_, max_dbs), "set max dbs");
-    check(mdb_env_set_maxreaders(e.env_, 1024), "set max readers");
+    check(mdb_env_set_maxreaders(e.env_, max_readers), "set max readers");
     int rc = mdb_env_open(e.env_, dir.c_str(), flags, 0644);
     if (rc != 0) throw DbError("store: cannot open " + dir + ": " + mdb_strerror(rc));
     int dead = 0;  // reader slots left by killed processes

@@ -31,7 +31,7 @@ public:
         return *this;
     }
     // Opens (creating if missing) the environment in folder `dir`.
-    static Env open(const std::string& dir, size_t map_size, unsigned max_dbs, unsigned flags);
+    static Env open(const std::string& dir, size_t map_size, unsigned max_dbs, unsigned max_readers, unsigned flags);
     MDB_env* get() const { return env_; }
 
 private:

@@ -174,7 +174,7 @@ Result<std::unique_ptr<Store>> Store::open(const Options& opts) {
         auto impl = std::make_unique<Impl>();
         // MDB_NOTLS: a read transaction belongs to its ReadTxn, not to a thread.
         unsigned flags = MDB_NOTLS | (opts.sync ? 0 : MDB_NOSYNC);
-        impl->env = lmdb::Env::open(opts.dir, opts.map_size, schema::kDatabaseCount, flags);
+        impl->env = lmdb::Env::open(opts.dir, opts.map_size, schema::kDatabaseCount, opts.max_readers, flags);
         lmdb::Txn txn(impl->env.get(), false);
         Dbs& d = impl->dbs;
         std::pair<MDB_dbi*, const char*> names[] = {

@@ -5,8 +5,8 @@
 //
 // Errors: write paths (open, write, erase, purge_expired) return a wsn::Error.
 // Read paths (begin_read, Query::step, count, contains, event_count) throw
-// store::DbError (error.hpp) only if LMDB itself fails: a damaged file or a
-// full reader table (1024 slots); the relay may treat that as fatal.
+// store::DbError (error.hpp) only if LMDB itself fails: a damaged file, or more
+// than Options::max_readers read transactions open at once.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -28,6 +28,7 @@ struct Options {
     uint64_t map_size = 1ull << 40;       // LMDB map: address space, not disk (sparse)
     bool sync = true;                     // fsync on commit (off only for benchmarks/imports:
                                           // then a machine crash, not a process kill, may lose data)
+    unsigned max_readers = 4096;          // read transactions open at once, all processes together
 };
 
 // One event to write. `json` is its compact wire JSON (what is stored and served).

@@ -1,6 +1,9 @@
 // The write rules: duplicates, replaceable and addressable slots, NIP-09
 // deletions, NIP-40 expiration, count, erase, reopening; and that removing an
 // event leaves no entry behind in any index.
+#include <atomic>
+#include <thread>
+
 #include "fixture.hpp"
 
 namespace wsn::store::test {
@@ -271,6 +274,41 @@ TEST_F(StoreTest, OpenFailsClearly) {
     auto bad = Store::open(Options{.dir = "/proc/wsn-no-such-place", .map_size = 1 << 20, .sync = true});
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().message.find("/proc/wsn-no-such-place"), std::string::npos) << bad.error().message;
+}
+
+}  // namespace
+}  // namespace wsn::store::test
+
+namespace wsn::store::test {
+namespace {
+
+// Readers on several threads while the writer commits: each snapshot is
+// consistent (whole batches only) and a ReadTxn may move between threads.
+TEST_F(StoreTest, ReadersOnThreadsDuringWrites) {
+    constexpr int kBatches = 30, kPer = 10;
+    std::vector<std::vector<nostr::Event>> batches(kBatches);
+    for (int b = 0; b < kBatches; ++b)
+        for (int i = 0; i < kPer; ++i) batches[b].push_back(make(i % 2, kNow - b, 1, {}, std::to_string(b * kPer + i)));
+    std::atomic<bool> done{false};
+    std::atomic<int> bad{0};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < 3; ++r)
+        readers.emplace_back([&] {
+            uint64_t last = 0;
+            while (!done) {
+                ReadTxn txn = store_->begin_read();
+                uint64_t n = 0;
+                // Used on another thread than the one that began it (MDB_NOTLS).
+                std::thread([&] { n = store_->count(txn, std::vector<nostr::Filter>{nostr::Filter{}}, kNow); }).join();
+                if (n % kPer != 0 || n < last) ++bad;
+                last = n;
+            }
+        });
+    for (auto& b : batches) put_all(b);
+    done = true;
+    for (auto& t : readers) t.join();
+    EXPECT_EQ(bad, 0);
+    EXPECT_EQ(count({nostr::Filter{}}), uint64_t(kBatches * kPer));
 }
 
 }  // namespace
