@@ -17,9 +17,10 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-#define WSN_TRY(expr)                      \
-    do {                                   \
-        if (Status s_ = (expr); !s_) return s_.error(); \
+// Returns the Error of a failed Status from the enclosing function.
+#define WSN_TRY(expr)                                    \
+    do {                                                 \
+        if (Status s_ = (expr); !s_) return s_.error();  \
     } while (0)
 
 Error invalid(std::string_view reason) { return err("invalid: " + std::string(reason)); }
