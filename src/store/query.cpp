@@ -16,7 +16,7 @@ namespace wsn::store {
 
 namespace {
 
-// Where an event sits in every index: (created_at, seq), compared newest first.
+// Where an event sits in every index: (created_at, seq); greater is newer.
 struct Position {
     uint32_t created_at = 0;
     uint64_t seq = 0;
