@@ -41,7 +41,7 @@ struct WriteItem {
 enum class WriteOutcome {
     stored,             // OK true
     duplicate,          // OK true, "duplicate: already have this event"
-    replaced_by_newer,  // a newer replaceable/addressable version is stored
+    replaced_by_newer,  // OK false "replaced: have newer event" (as strfry)
     deleted,            // OK false "blocked: this event has been deleted" (NIP-09)
     expired,            // OK false "invalid: event has expired" (NIP-40)
 };
@@ -102,7 +102,7 @@ public:
     static Result<std::unique_ptr<Store>> open(const Options& opts);
     ~Store();
 
-    // Writes a batch in ONE write transaction (committed, fsynced) and returns one outcome
+    // Writes a batch in ONE write transaction (committed; fsynced per Options::sync) and returns one outcome
     // per item, in order. Handles: duplicates by id; replaceable (pubkey+kind) and
     // addressable (pubkey+kind+d) keep only the newest (ties: lowest id); NIP-09 deletion
     // events (kind 5: e and a tags, only the author's own events; remembered so a deleted
