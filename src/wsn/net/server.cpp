@@ -1,0 +1,179 @@
+// The listeners and the session registry; the sessions themselves are in session.cpp.
+#include "wsn/net/server.hpp"
+
+#include <charconv>
+#include <thread>
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "wsn/net/server_core.hpp"
+
+namespace wsn::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+Result<ListenAddress> parse_listen_address(std::string_view s) {
+    ListenAddress out;
+    std::string_view host, port;
+    if (s.starts_with('[')) {
+        size_t close = s.find(']');
+        if (close == std::string_view::npos) return err("listen address '" + std::string(s) + "': missing ']'");
+        host = s.substr(1, close - 1);
+        if (close + 1 >= s.size() || s[close + 1] != ':')
+            return err("listen address '" + std::string(s) + "': expected ':PORT' after ']'");
+        port = s.substr(close + 2);
+    } else {
+        size_t colon = s.rfind(':');
+        if (colon == std::string_view::npos)
+            return err("listen address '" + std::string(s) + "': expected ADDR:PORT or [V6]:PORT");
+        host = s.substr(0, colon);
+        if (host.find(':') != std::string_view::npos)
+            return err("listen address '" + std::string(s) + "': an IPv6 address needs brackets");
+        port = s.substr(colon + 1);
+    }
+    boost::system::error_code ec;
+    asio::ip::make_address(std::string(host), ec);
+    if (ec) return err("listen address '" + std::string(s) + "': '" + std::string(host) + "' is not an IP address");
+    unsigned p = 0;
+    auto [ptr, e] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (e != std::errc() || ptr != port.data() + port.size() || port.empty() || p > 65535)
+        return err("listen address '" + std::string(s) + "': bad port '" + std::string(port) + "'");
+    out.host = std::string(host);
+    out.port = uint16_t(p);
+    return out;
+}
+
+struct Server::Impl : detail::ServerCore {
+    using ServerCore::ServerCore;
+
+    asio::io_context ioc;
+    std::optional<asio::ssl::context> tls_ctx;
+    std::vector<tcp::acceptor> acceptors;
+    std::vector<ListenAddress> bound;
+
+    Status make_tls() {
+        if (opts.tls_cert_file.empty() || opts.tls_key_file.empty())
+            return err("a TLS listener needs a certificate and key (tls_cert_file, tls_key_file)");
+        tls_ctx.emplace(asio::ssl::context::tls_server);
+        tls_ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                             asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                             asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+        boost::system::error_code ec;
+        tls_ctx->use_certificate_chain_file(opts.tls_cert_file, ec);
+        if (ec) return err("cannot load TLS certificate " + opts.tls_cert_file + ": " + ec.message());
+        tls_ctx->use_private_key_file(opts.tls_key_file, asio::ssl::context::pem, ec);
+        if (ec) return err("cannot load TLS key " + opts.tls_key_file + ": " + ec.message());
+        tls = &*tls_ctx;
+        return Ok{};
+    }
+
+    Status listen(const ListenAddress& la) {
+        std::string name = (la.host.find(':') != std::string::npos ? "[" + la.host + "]" : la.host) + ":" +
+                           std::to_string(la.port);
+        boost::system::error_code ec;
+        auto addr = asio::ip::make_address(la.host, ec);
+        if (ec) return err("cannot listen on " + name + ": not an IP address");
+        tcp::endpoint ep(addr, la.port);
+        tcp::acceptor acc(ioc);
+        if (!acc.open(ep.protocol(), ec)) acc.set_option(asio::socket_base::reuse_address(true), ec);
+        // Each listener serves one family: "::" beside "0.0.0.0" on the same port must not clash.
+        if (!ec && addr.is_v6()) acc.set_option(asio::ip::v6_only(true), ec);
+        if (!ec) acc.bind(ep, ec);
+        if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) return err("cannot listen on " + name + ": " + ec.message());
+        ListenAddress b = la;
+        b.port = acc.local_endpoint().port();
+        bound.push_back(b);
+        acceptors.push_back(std::move(acc));
+        return Ok{};
+    }
+
+    asio::awaitable<void> accept_loop(tcp::acceptor& acc, bool with_tls) {
+        boost::system::error_code ec;
+        auto tok = asio::redirect_error(asio::use_awaitable, ec);
+        for (;;) {
+            auto exec = opts.io_threads > 1 ? asio::any_io_executor(asio::make_strand(ioc)) : ioc.get_executor();
+            tcp::socket sock = co_await acc.async_accept(exec, tok);
+            if (stopping) co_return;
+            if (ec) {
+                if (ec == asio::error::operation_aborted) co_return;
+                // Out of descriptors or a similar transient failure: back off instead of spinning.
+                asio::steady_timer t(ioc, std::chrono::milliseconds(100));
+                co_await t.async_wait(tok);
+                continue;
+            }
+            detail::start_session(*this, std::move(sock), with_tls);
+        }
+    }
+};
+
+Server::Server(ServerOptions opts, ServerHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(opts), std::move(handler))) {
+    impl_->static_key.emplace(noise::StaticKey::even_y(impl_->opts.key));
+}
+
+Server::~Server() {
+    impl_->stopping = true;
+    impl_->ioc.stop();
+}
+
+Status Server::start() {
+    auto& im = *impl_;
+    if (im.opts.listen.empty()) return err("no listen address given");
+    for (const auto& la : im.opts.listen) {
+        if (la.tls && !im.tls)
+            if (auto s = im.make_tls(); !s) return s;
+        if (auto s = im.listen(la); !s) return s;
+    }
+    for (size_t i = 0; i < im.acceptors.size(); ++i)
+        asio::co_spawn(im.ioc, im.accept_loop(im.acceptors[i], im.bound[i].tls), asio::detached);
+    return Ok{};
+}
+
+std::vector<ListenAddress> Server::bound() const { return impl_->bound; }
+
+void Server::run() {
+    std::vector<std::thread> extra;
+    for (unsigned i = 1; i < impl_->opts.io_threads; ++i) extra.emplace_back([this] { impl_->ioc.run(); });
+    impl_->ioc.run();
+    for (auto& t : extra) t.join();
+}
+
+void Server::stop() {
+    asio::post(impl_->ioc, [im = impl_.get()] {
+        if (im->stopping.exchange(true)) return;
+        for (auto& a : im->acceptors) {
+            boost::system::error_code ec;
+            a.close(ec);
+        }
+        im->for_each([](detail::SessionBase& s) { s.post_close(1001, "relay shutting down"); });
+    });
+}
+
+void Server::send(uint64_t session, std::string text) {
+    if (auto s = impl_->find(session)) s->post_send(std::move(text));
+}
+
+void Server::close(uint64_t session, uint16_t code, std::string reason) {
+    if (auto s = impl_->find(session)) s->post_close(code, std::move(reason));
+}
+
+ServerStats Server::stats() const {
+    ServerStats st;
+    for (size_t i = 0; i < 4; ++i) st.open_by_scheme[i] = impl_->open_by_scheme[i].load();
+    st.handshake_failures = impl_->handshake_failures.load();
+    st.slow_reader_closes = impl_->slow_reader_closes.load();
+    return st;
+}
+
+}  // namespace wsn::net

@@ -1,0 +1,76 @@
+#pragma once
+// Internal to the server: what the listener shares with its sessions. No Beast here.
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "noise/handshake.hpp"
+#include "wsn/net/server.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace wsn::net::detail {
+
+// A live session as the server sees it; each call posts to the session's executor.
+class SessionBase {
+public:
+    virtual ~SessionBase() = default;
+    virtual void post_send(std::string text) = 0;
+    virtual void post_close(uint16_t code, std::string reason) = 0;
+};
+
+struct ServerCore {
+    ServerCore(ServerOptions o, ServerHandler h) : opts(std::move(o)), handler(std::move(h)) {}
+
+    ServerOptions opts;
+    ServerHandler handler;
+    boost::asio::ssl::context* tls = nullptr;  // set when a listener has TLS
+    std::optional<noise::StaticKey> static_key;  // the relay key, even y (computed once)
+
+    std::atomic<bool> stopping{false};
+    std::atomic<uint64_t> open_by_scheme[4] = {};
+    std::atomic<uint64_t> handshake_failures{0};
+    std::atomic<uint64_t> slow_reader_closes{0};
+
+    uint64_t add(std::weak_ptr<SessionBase> s) {
+        std::lock_guard lock(mu_);
+        uint64_t id = ++next_id_;
+        sessions_.emplace(id, std::move(s));
+        return id;
+    }
+    void remove(uint64_t id) {
+        std::lock_guard lock(mu_);
+        sessions_.erase(id);
+    }
+    std::shared_ptr<SessionBase> find(uint64_t id) {
+        std::lock_guard lock(mu_);
+        auto it = sessions_.find(id);
+        return it == sessions_.end() ? nullptr : it->second.lock();
+    }
+    template <class F>
+    void for_each(F&& f) {
+        std::vector<std::shared_ptr<SessionBase>> all;
+        {
+            std::lock_guard lock(mu_);
+            for (auto& [id, w] : sessions_)
+                if (auto s = w.lock()) all.push_back(std::move(s));
+        }
+        for (auto& s : all) f(*s);
+    }
+
+private:
+    std::mutex mu_;
+    uint64_t next_id_ = 0;
+    std::unordered_map<uint64_t, std::weak_ptr<SessionBase>> sessions_;
+};
+
+// Serves one accepted connection until it ends; the socket's executor is the session's.
+void start_session(ServerCore& core, boost::asio::ip::tcp::socket socket, bool tls);
+
+}  // namespace wsn::net::detail

@@ -1,0 +1,327 @@
+// One server connection: TLS (if the listener has it), the HTTP request, then either a
+// plain HTTP answer or a WebSocket session. A wsn session moves bytes between the
+// socket and wsn::Connection; a plain one passes NIP-01 text frames through.
+#include <deque>
+#include <optional>
+#include <variant>
+#include <vector>
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "wsn/connection.hpp"
+#include "wsn/net/server_core.hpp"
+#include "wsn/net/subprotocol.hpp"
+
+namespace wsn::net::detail {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using asio::awaitable;
+
+constexpr size_t kMaxRequestHeader = 8 * 1024;
+// How long a close handshake may take before the socket is simply closed.
+constexpr std::chrono::seconds kCloseGrace{5};
+
+// True if a Sec-WebSocket-Protocol list ("a, wsn.v1") names the protocol.
+bool offers_protocol(const http::request<http::empty_body>& req, std::string_view proto) {
+    auto [it, end] = req.equal_range(http::field::sec_websocket_protocol);
+    for (; it != end; ++it) {
+        std::string_view list(it->value().data(), it->value().size());
+        while (!list.empty()) {
+            size_t comma = list.find(',');
+            std::string_view tok = list.substr(0, comma);
+            while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
+            while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
+            if (tok == proto) return true;
+            if (comma == std::string_view::npos) break;
+            list.remove_prefix(comma + 1);
+        }
+    }
+    return false;
+}
+
+std::string format_endpoint(const asio::ip::tcp::endpoint& ep) {
+    auto a = ep.address();
+    if (a.is_v6() && a.to_v6().is_v4_mapped()) a = a.to_v6().to_v4();
+    std::string host = a.to_string();
+    if (a.is_v6()) host = "[" + host + "]";
+    return host + ":" + std::to_string(ep.port());
+}
+
+// A message to write: NIP-01 text (ws) or a sealed payload or act (wsn), as produced.
+using Frame = std::variant<std::string, std::vector<uint8_t>>;
+
+template <class Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+public:
+    template <class... Args>
+    Session(ServerCore& core, bool tls, Args&&... stream_args)
+        : core_(core), tls_(tls), ws_(std::forward<Args>(stream_args)...) {}
+
+    ~Session() override {
+        if (info_.id) core_.remove(info_.id);
+    }
+
+    void start() {
+        asio::co_spawn(ws_.get_executor(), run(this->shared_from_this()), asio::detached);
+    }
+
+    void post_send(std::string text) override {
+        asio::post(ws_.get_executor(),
+                   [self = this->shared_from_this(), t = std::move(text)]() mutable { self->send(std::move(t)); });
+    }
+    void post_close(uint16_t code, std::string reason) override {
+        asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, r = std::move(reason)]() mutable {
+            self->close_with(code, std::move(r), false);
+        });
+    }
+
+private:
+    using Self = std::shared_ptr<Session>;
+
+    beast::tcp_stream& tcp() { return beast::get_lowest_layer(ws_); }
+
+    awaitable<void> run(Self /*kept alive by the frame*/) {
+        beast::error_code ec;
+        auto tok = asio::redirect_error(asio::use_awaitable, ec);
+        info_.id = core_.add(this->weak_from_this());
+        try {
+            info_.remote = format_endpoint(tcp().socket().remote_endpoint(ec));
+            if (ec) co_return;
+            // One deadline covers TLS, the HTTP request, the upgrade and the wsn handshake.
+            tcp().expires_after(core_.opts.handshake_timeout);
+            if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+                co_await ws_.next_layer().async_handshake(asio::ssl::stream_base::server, tok);
+                if (ec) co_return;
+            }
+            http::request_parser<http::empty_body> parser;
+            parser.header_limit(kMaxRequestHeader);
+            co_await http::async_read(ws_.next_layer(), buf_, parser, tok);
+            if (ec) co_return;
+            auto req = parser.release();
+            if (!websocket::is_upgrade(req)) {
+                co_await answer_http(req);
+                co_return;
+            }
+            co_await serve_websocket(std::move(req));
+        } catch (const std::exception&) {
+            // A bug or resource exhaustion in this session must not reach other sessions.
+        }
+        if (opened_) {
+            core_.open_by_scheme[size_t(info_.scheme)]--;
+            if (core_.handler.on_close) core_.handler.on_close(info_.id);
+        }
+    }
+
+    awaitable<void> answer_http(const http::request<http::empty_body>& req) {
+        HttpRequest hr{std::string(req.method_string()), std::string(req.target()),
+                       std::string(req[http::field::accept]), std::string(req[http::field::host]), info_.remote};
+        std::optional<HttpResponse> out;
+        if (core_.handler.on_http) out = core_.handler.on_http(hr);
+        if (!out) out = HttpResponse{404, "text/plain", "not found; this is a wsn relay (WebSocket)\n", {}};
+        http::response<http::string_body> res{http::status(out->status), req.version()};
+        res.set(http::field::server, "wsn");
+        res.set(http::field::content_type, out->content_type);
+        for (auto& [k, v] : out->headers) res.set(k, v);
+        if (req.method() != http::verb::head) res.body() = std::move(out->body);
+        res.keep_alive(false);
+        res.prepare_payload();
+        beast::error_code ec;
+        co_await http::async_write(ws_.next_layer(), res, asio::redirect_error(asio::use_awaitable, ec));
+        tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    }
+
+    awaitable<void> serve_websocket(http::request<http::empty_body> req) {
+        beast::error_code ec;
+        auto tok = asio::redirect_error(asio::use_awaitable, ec);
+        const bool wsn = offers_protocol(req, kWsnSubprotocol);
+        info_.scheme = wsn ? (tls_ ? Scheme::wsns : Scheme::wsn) : (tls_ ? Scheme::wss : Scheme::ws);
+        info_.path = std::string(req.target());
+        ws_.set_option(websocket::stream_base::decorator([wsn](websocket::response_type& res) {
+            res.set(http::field::server, "wsn");
+            if (wsn) res.set(http::field::sec_websocket_protocol, std::string(kWsnSubprotocol));
+        }));
+        co_await ws_.async_accept(req, tok);
+        if (ec) co_return;
+        upgraded_ = true;
+        buf_.clear();
+        buf_.shrink_to_fit();
+
+        if (!wsn && !core_.opts.allow_plaintext) {
+            close_with(1008, "this relay only speaks wsn (offer subprotocol wsn.v1)", true);
+        } else if (wsn) {
+            ws_.binary(true);
+            conn_.emplace(wsn::Connection::server(*core_.static_key, core_.opts.max_message_bytes));
+            ws_.read_message_max(noise::kActThreeSize);  // the largest act, until the handshake is done
+        } else {
+            ws_.read_message_max(core_.opts.max_message_bytes);
+            open();
+        }
+
+        for (;;) {
+            co_await ws_.async_read(buf_, tok);
+            if (ec) break;
+            if (!closing_) on_frame();
+            buf_.consume(buf_.size());
+            if (buf_.capacity() > kMaxIdleBuffer) buf_.shrink_to_fit();
+        }
+        if (ec == websocket::error::message_too_big) close_with(1009, "message too big", true);
+        if (conn_ && !opened_) core_.handshake_failures++;
+        finished_ = true;
+        if (close_timer_) close_timer_->cancel();
+    }
+
+    // The handshake is complete (or there is none): the application may see the session.
+    void open() {
+        tcp().expires_never();
+        ws_.set_option(websocket::stream_base::timeout{core_.opts.handshake_timeout, core_.opts.idle_timeout, true});
+        opened_ = true;
+        core_.open_by_scheme[size_t(info_.scheme)]++;
+        if (core_.handler.on_open) core_.handler.on_open(info_);
+    }
+
+    void on_frame() {
+        auto data = buf_.cdata();
+        if (!conn_) {
+            deliver(std::string(static_cast<const char*>(data.data()), data.size()));
+            return;
+        }
+        conn_->receive({static_cast<const uint8_t*>(data.data()), data.size()}, ws_.got_binary());
+        enqueue_outgoing();
+        while (auto ev = conn_->next_event()) {
+            if (auto* done = std::get_if<wsn::HandshakeDone>(&*ev)) {
+                info_.client_key = done->remote;
+                ws_.read_message_max(conn_->max_payload());
+                open();
+            } else if (auto* m = std::get_if<wsn::Message>(&*ev)) {
+                deliver(std::string(m->text()));
+            } else if (auto* e = std::get_if<wsn::ProtocolError>(&*ev)) {
+                close_with(uint16_t(e->code), "wsn: " + e->reason, true);
+            }
+        }
+    }
+
+    void enqueue_outgoing() {
+        for (auto& m : conn_->take_outgoing()) enqueue(std::move(m));
+    }
+
+    void deliver(std::string text) {
+        if (core_.handler.on_message) core_.handler.on_message(info_.id, std::move(text));
+    }
+
+    void send(std::string text) {
+        if (!opened_ || closing_ || finished_ || text.empty()) return;
+        if (!conn_) return enqueue(std::move(text));
+        if (conn_->send(text)) enqueue_outgoing();
+    }
+
+    void enqueue(Frame frame) {
+        const size_t size = std::visit([](auto& b) { return b.size(); }, frame);
+        if (queued_bytes_ + size > core_.opts.max_send_queue_bytes) {
+            core_.slow_reader_closes++;
+            close_with(1008, "slow reader: send queue full", true);
+            return;
+        }
+        queued_bytes_ += size;
+        queue_.push_back(std::move(frame));
+        if (!writing_) {
+            writing_ = true;
+            asio::co_spawn(ws_.get_executor(), write_loop(this->shared_from_this()), asio::detached);
+        }
+    }
+
+    // Writes queued frames in order; a pending close goes out after the frame in flight.
+    awaitable<void> write_loop(Self /*kept alive*/) {
+        beast::error_code ec;
+        auto tok = asio::redirect_error(asio::use_awaitable, ec);
+        while (!queue_.empty() && !finished_) {
+            auto buf = std::visit([](auto& b) { return asio::buffer(b.data(), b.size()); }, queue_.front());
+            co_await ws_.async_write(buf, tok);
+            if (ec) break;
+            queued_bytes_ -= buf.size();
+            queue_.pop_front();
+            if (close_code_ && drop_queue_) break;
+        }
+        queue_.clear();
+        queued_bytes_ = 0;
+        writing_ = false;
+        if (close_code_ && !ec) co_await send_close();
+    }
+
+    // Closes with a code and reason once the frames queued before are out (all of them,
+    // or only the one in flight if drop_queue). A peer that does not take part in the
+    // close handshake is cut off after a grace period.
+    void close_with(uint16_t code, std::string reason, bool drop_queue) {
+        if (closing_ || finished_) return;
+        closing_ = true;
+        if (!upgraded_) {  // still in TLS or HTTP: nothing to say the reason with
+            tcp().close();
+            return;
+        }
+        close_code_ = code;
+        close_reason_ = std::move(reason);
+        drop_queue_ = drop_queue;
+        close_timer_.emplace(ws_.get_executor());
+        close_timer_->expires_after(kCloseGrace);
+        close_timer_->async_wait([w = this->weak_from_this()](beast::error_code ec) {
+            if (auto self = w.lock(); self && !ec && !self->finished_) self->tcp().close();
+        });
+        if (!writing_) asio::co_spawn(ws_.get_executor(), close_now(this->shared_from_this()), asio::detached);
+    }
+    awaitable<void> close_now(Self /*kept alive*/) { co_await send_close(); }
+    awaitable<void> send_close() {
+        beast::error_code ec;
+        websocket::close_reason cr;
+        cr.code = close_code_;
+        cr.reason.assign(close_reason_.data(), std::min<size_t>(close_reason_.size(), 123));
+        co_await ws_.async_close(cr, asio::redirect_error(asio::use_awaitable, ec));
+    }
+
+    static constexpr size_t kMaxIdleBuffer = 4096;
+
+    ServerCore& core_;
+    bool tls_;
+    websocket::stream<Stream, false> ws_;  // no permessage-deflate: no per-session zlib state
+    beast::flat_buffer buf_;
+    SessionInfo info_;
+    std::optional<wsn::Connection> conn_;  // wsn and wsns only
+    std::deque<Frame> queue_;
+    size_t queued_bytes_ = 0;
+    bool writing_ = false;
+    bool upgraded_ = false;
+    bool opened_ = false;
+    bool closing_ = false;
+    bool finished_ = false;
+    bool drop_queue_ = false;
+    uint16_t close_code_ = 0;
+    std::string close_reason_;
+    std::optional<asio::steady_timer> close_timer_;
+};
+
+}  // namespace
+
+void start_session(ServerCore& core, asio::ip::tcp::socket socket, bool tls) {
+    socket.set_option(asio::ip::tcp::no_delay(true));
+    if (tls) {
+        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(core, true, std::move(socket), *core.tls)
+            ->start();
+    } else {
+        std::make_shared<Session<beast::tcp_stream>>(core, false, std::move(socket))->start();
+    }
+}
+
+}  // namespace wsn::net::detail
