@@ -55,8 +55,8 @@ describe('WsnWebSocket over ws', () => {
     assert.equal(ev.wasClean, true);
   });
 
-  it('multi-chunk messages both ways (65519, 65520, 131039, 1,000,000 bytes, non-ASCII)', async () => {
-    const ws = new WS(echo.address);
+  it('multi-chunk messages both ways (65519, 65520, 131039, 1,000,000 characters, non-ASCII)', async () => {
+    const ws = new WsnWebSocket(echo.address, undefined, { WebSocket, maxMessageSize: 4_000_000 });
     await once(ws, 'open');
     for (const n of [1, 65519, 65520, 131039, 1_000_000]) {
       const text = 'é🌍x'.repeat(Math.ceil(n / 3)).slice(0, n);
@@ -66,6 +66,20 @@ describe('WsnWebSocket over ws', () => {
     }
     ws.close();
     await once(ws, 'close');
+  });
+
+  it('a message over the client limit: 1009 to the relay, error then close to the app', async () => {
+    const known = seenOnServer.length;
+    const ws = new WsnWebSocket(echo.address, undefined, { WebSocket, maxMessageSize: 1000 });
+    await once(ws, 'open');
+    while (seenOnServer.length === known) await new Promise((r) => setTimeout(r, 10));
+    const peer = seenOnServer.at(-1);
+    const relaySaw = new Promise((r) => (peer.onclose = (code) => r(code)));
+    ws.send('x'.repeat(1001));
+    const events = await recordUntilClose(ws);
+    assert.deepEqual(events.map((e) => e.type), ['error', 'close']);
+    assert.equal(events[0].message, 'bad message from relay: message of 1001 bytes is over the limit of 1000');
+    assert.equal(await relaySaw, 1009);
   });
 
   it("the user's key: the relay learns its pubkey; anonymous sessions use fresh keys", async () => {
