@@ -274,6 +274,17 @@ describe('WsnWebSocket over ws', () => {
     await closer.close();
   });
 
+  it('Node.js without a WebSocket option: loads `ws` by itself for wsn://', async () => {
+    assert.equal(globalThis.WebSocket, undefined); // Node.js 20
+    const ws = new WsnWebSocket(echo.address);
+    await once(ws, 'open');
+    const reply = once(ws, 'message');
+    ws.send('["REQ","auto",{}]');
+    assert.equal((await reply).data, '["REQ","auto",{}]');
+    ws.close();
+    await once(ws, 'close');
+  });
+
   it('ws:// and wss:// pass straight through to the underlying WebSocket', async () => {
     const plain = await startWsnServer({ onConnection: (p) => (p.onmessage = (t) => p.send(`echo ${t}`)) });
     const ws = new WS(`ws://127.0.0.1:${plain.port}/`);
