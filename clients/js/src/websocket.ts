@@ -54,11 +54,12 @@ function syncImplementation(opts: WsnOptions): WebSocketImplementation | undefin
 }
 
 // Node.js 20 has no global WebSocket: fall back to `ws` if it is installed. The
-// module name sits in a variable so browser bundlers leave it alone.
+// module name is computed (not a literal bundlers fold) so browser bundles neither
+// include `ws` nor fail to resolve it.
 async function loadWs(): Promise<WebSocketImplementation> {
-  const name = 'ws';
+  const name = ['w', 's'].join('');
   try {
-    const mod: any = await import(/* @vite-ignore */ name);
+    const mod: any = await import(/* webpackIgnore: true */ /* @vite-ignore */ name);
     return mod.WebSocket ?? mod.default;
   } catch {
     throw new WsnError('no WebSocket implementation: pass { WebSocket } (in Node.js 20: the `ws` package)');
