@@ -18,6 +18,7 @@ void add_connect_flags(CLI::App& cmd, ConnectFlags& f) {
     cmd.add_option("--socks5", f.socks5, "Connect through a SOCKS5 proxy HOST:PORT (Tor: 127.0.0.1:9050)");
     cmd.add_option("--timeout", f.timeout_seconds, "Seconds to wait for connecting and for each answer")
         ->capture_default_str();
+    cmd.add_option("--tls-ca", f.tls_ca, "wss: also trust the certificates in this PEM file (e.g. a self-signed relay's)");
 }
 
 Result<std::pair<std::string, uint16_t>> parse_host_port(std::string_view s) {
@@ -41,22 +42,23 @@ Result<std::pair<std::string, uint16_t>> parse_host_port(std::string_view s) {
     return std::pair{std::string(host), *p};
 }
 
-Result<ConnectSettings> load_connect_flags(const ConnectFlags& f) {
-    ConnectSettings out;
+Result<net::ClientOptions> client_options(const ConnectFlags& f) {
+    net::ClientOptions out;
     if (!f.key_file.empty()) {
         auto kf = nostr::read_key_file(f.key_file);
         if (!kf) return err("--key: " + kf.error().message);
-        if (!kf->warning.empty()) std::fprintf(stderr, "warning: %s\n", kf->warning.c_str());
+        if (!kf->warning.empty()) std::fprintf(stderr, "wsn: warning: %s\n", kf->warning.c_str());
         out.key = std::move(kf->key);
     }
     if (!f.socks5.empty()) {
-        auto hp = parse_host_port(f.socks5);
-        if (!hp) return err("--socks5 " + hp.error().message);
-        out.socks5 = std::move(*hp);
+        if (auto hp = parse_host_port(f.socks5); !hp) return err("--socks5 " + hp.error().message);
+        out.socks5_proxy = f.socks5;
     }
     if (!(f.timeout_seconds > 0) || f.timeout_seconds > 86400)
-        return err("--timeout must be between 0 and 86400 seconds");
-    out.timeout = std::chrono::milliseconds(int64_t(std::ceil(f.timeout_seconds * 1000)));
+        return err("--timeout must be more than 0 and at most 86400 seconds");
+    out.connect_timeout = std::chrono::milliseconds(int64_t(std::ceil(f.timeout_seconds * 1000)));
+    out.handshake_timeout = out.connect_timeout;
+    out.tls_ca_file = f.tls_ca;
     return out;
 }
 

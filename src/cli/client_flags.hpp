@@ -22,27 +22,25 @@
 #include "nostr/filter.hpp"
 #include "util/result.hpp"
 #include "wsn/address.hpp"
+#include "wsn/net/client.hpp"
 
 namespace wsn::cli {
 
 enum Exit : int { exit_ok = 0, exit_refused = 1, exit_usage = 2, exit_unreachable = 3 };
 
-// --key, --socks5, --timeout.
+// --key, --socks5, --timeout, --tls-ca.
 struct ConnectFlags {
     std::string key_file;  // empty: a fresh key per connection (anonymous)
     std::string socks5;    // HOST:PORT, empty: direct
     double timeout_seconds = 10;
+    std::string tls_ca;    // wss: extra trusted certificates (PEM)
 };
 void add_connect_flags(CLI::App& cmd, ConnectFlags& f);
 
-// The settings the flags name, checked: the key read from its file (a warning about
-// its permissions goes to stderr), the SOCKS5 proxy split into host and port.
-struct ConnectSettings {
-    std::optional<crypto::SecretKey> key;
-    std::optional<std::pair<std::string, uint16_t>> socks5;
-    std::chrono::milliseconds timeout{10000};
-};
-[[nodiscard]] Result<ConnectSettings> load_connect_flags(const ConnectFlags& f);
+// The client options the flags name, checked: the key read from its file (a warning
+// about its permissions goes to stderr), the SOCKS5 proxy, the timeouts (connect,
+// handshake, and each answer awaited: connect_timeout).
+[[nodiscard]] Result<net::ClientOptions> client_options(const ConnectFlags& f);
 
 // Parses "HOST:PORT" or "[V6]:PORT".
 [[nodiscard]] Result<std::pair<std::string, uint16_t>> parse_host_port(std::string_view s);

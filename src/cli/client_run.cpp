@@ -1,0 +1,99 @@
+#include "cli/client_run.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include <fmt/core.h>
+
+namespace wsn::cli {
+
+namespace {
+std::mutex output_mu;
+}
+
+void print_line(const std::string& line) {
+    std::lock_guard lock(output_mu);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+void tell(const std::string& uri, const std::string& message) {
+    std::lock_guard lock(output_mu);
+    std::fprintf(stderr, "wsn: %s: %s\n", uri.c_str(), message.c_str());
+}
+
+int for_each_relay(const std::vector<std::string>& uris, const net::ClientOptions& opts,
+                   const std::function<Outcome(net::BlockingClient&, const std::string& uri)>& talk) {
+    std::vector<int> result(uris.size(), 0);  // 0 ok, 1 refused, 2 unreachable
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < uris.size(); ++i) {
+        threads.emplace_back([&, i] {
+            auto c = net::BlockingClient::connect(uris[i], opts);
+            if (!c) {
+                tell(uris[i], c.error().message);
+                result[i] = 2;
+                return;
+            }
+            result[i] = talk(*c, uris[i]) == Outcome::ok ? 0 : 1;
+        });
+    }
+    for (auto& t : threads) t.join();
+    size_t unreachable = 0, refused = 0;
+    for (int r : result) (r == 2 ? unreachable : refused) += r != 0;
+    return exit_code(uris.size(), unreachable, refused);
+}
+
+Conversation::Conversation(net::BlockingClient& c, std::string uri, std::chrono::milliseconds timeout,
+                           const std::atomic<bool>* stop)
+    : c_(c), uri_(std::move(uri)), timeout_(timeout), deadline_(std::chrono::steady_clock::now() + timeout),
+      stop_(stop) {}
+
+std::optional<nostr::RelayMessage> Conversation::next() {
+    using namespace std::chrono;
+    // Short slices, so a stop request is seen promptly.
+    constexpr milliseconds kSlice{200};
+    for (;;) {
+        if (stopped()) return std::nullopt;
+        auto now = steady_clock::now();
+        if (now >= deadline_) {
+            tell(uri_, fmt::format("no answer within {:g} s", timeout_.count() / 1000.0));
+            return std::nullopt;
+        }
+        auto left = duration_cast<milliseconds>(deadline_ - now);
+        auto m = c_.receive(std::min(left + milliseconds(1), kSlice));
+        if (!m) {
+            tell(uri_, m.error().message);
+            return std::nullopt;
+        }
+        if (!*m) continue;
+        auto msg = parser_.parse_relay_message(**m);
+        if (!msg) {
+            tell(uri_, "skipped a message: " + msg.error().message);
+            continue;
+        }
+        if (auto* n = std::get_if<nostr::RelayNotice>(&*msg)) {
+            tell(uri_, "NOTICE: " + n->message);
+            continue;
+        }
+        return std::move(*msg);
+    }
+}
+
+void on_stop_signal(std::function<void()> f) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+    std::thread([set, f = std::move(f)] {
+        int sig = 0;
+        sigwait(&set, &sig);
+        f();
+    }).detach();
+}
+
+}  // namespace wsn::cli

@@ -1,0 +1,107 @@
+// `wsn gateway`: a wsn:// front for an existing relay, forwarding every session to it
+// over plain ws.
+#include <filesystem>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cli/client_flags.hpp"
+#include "cli/client_run.hpp"
+#include "cli/commands.hpp"
+#include "nostr/key_file.hpp"
+#include "proxy/gateway.hpp"
+#include "relay/relay.hpp"
+
+namespace wsn::cli {
+
+namespace {
+
+struct GatewayFlags {
+    std::string upstream;
+    std::vector<std::string> listen, listen_tls;
+    std::string tls_cert, tls_key;
+    std::string key_file, data_dir = "wsn-gateway";
+    bool allow_plaintext = false;
+};
+
+// The gateway's own key: read from its file, or made (mode 0600) on first start.
+Result<crypto::SecretKey> load_or_create_key(const std::string& path) {
+    if (std::filesystem::exists(path)) {
+        auto kf = nostr::read_key_file(path);
+        if (!kf) return kf.error();
+        if (!kf->warning.empty()) warn(kf->warning);
+        return std::move(kf->key);
+    }
+    auto key = crypto::SecretKey::generate();
+    if (auto s = nostr::write_key_file(path, key); !s) return s.error();
+    spdlog::info("generated a new gateway key in {}", path);
+    return key;
+}
+
+Status add_listeners(const std::vector<std::string>& specs, bool tls, net::ServerOptions& so) {
+    for (const auto& s : specs) {
+        auto l = net::parse_listen_address(s);
+        if (!l) return l.error();
+        l->tls = tls;
+        so.listen.push_back(*l);
+    }
+    return Ok{};
+}
+
+int run(const GatewayFlags& f) {
+    proxy::GatewayOptions go;
+    go.upstream = f.upstream;
+    if (auto a = parse_relay_url(f.upstream); !a)
+        return fail("--upstream '" + f.upstream + "': " + a.error().message, exit_usage);
+    if (auto s = add_listeners(f.listen, false, go.server); !s) return fail(s.error().message, exit_usage);
+    if (auto s = add_listeners(f.listen_tls, true, go.server); !s) return fail(s.error().message, exit_usage);
+    if (go.server.listen.empty()) go.server.listen = {{"0.0.0.0", 7447, false}, {"::", 7447, false}};
+    go.server.tls_cert_file = f.tls_cert;
+    go.server.tls_key_file = f.tls_key;
+    go.server.allow_plaintext = f.allow_plaintext;
+
+    std::string key_file = f.key_file;
+    if (key_file.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(f.data_dir, ec);
+        if (ec) return fail("cannot create data folder " + f.data_dir + ": " + ec.message());
+        key_file = (std::filesystem::path(f.data_dir) / "gateway.key").string();
+    }
+    auto key = load_or_create_key(key_file);
+    if (!key) return fail(key.error().message);
+    go.server.key = key->with_even_y();
+    const auto pub = key->xonly_pubkey();
+    go.addresses = [pub](const std::vector<net::ListenAddress>& bound) { return relay::wsn_addresses(bound, pub); };
+
+    auto gw = std::make_shared<proxy::Gateway>(std::move(go));
+    if (auto s = gw->start(); !s) return fail(s.error().message);
+    on_stop_signal([gw] { gw->stop(); });
+    for (const auto& a : gw->addresses()) std::cout << a << "\n";
+    std::cout.flush();
+    spdlog::info("gateway: forwarding every session to {}", f.upstream);
+    gw->run();
+    spdlog::info("gateway stopped");
+    return exit_ok;
+}
+
+}  // namespace
+
+void register_gateway(CLI::App& app, Dispatch& dispatch) {
+    auto f = std::make_shared<GatewayFlags>();
+    auto* c = app.add_subcommand("gateway", "A wsn:// front for an existing relay (strfry, nostr-rs-relay, ...)");
+    c->add_option("--upstream", f->upstream, "The existing relay, over plain ws on loopback: ws://127.0.0.1:7777")
+        ->required();
+    c->add_option("--listen", f->listen, "Listen on ADDR:PORT (repeatable; default 0.0.0.0:7447 and [::]:7447)");
+    c->add_option("--listen-tls", f->listen_tls, "Listen with TLS (wsns/wss) on ADDR:PORT (repeatable)");
+    c->add_option("--tls-cert", f->tls_cert, "TLS certificate (PEM) for --listen-tls");
+    c->add_option("--tls-key", f->tls_key, "TLS private key (PEM) for --listen-tls");
+    auto* key = c->add_option("--key", f->key_file, "The gateway's key file (default <data>/gateway.key)");
+    c->add_option("--data", f->data_dir, "Folder for the gateway's key, made on first start")
+        ->capture_default_str()
+        ->excludes(key);
+    c->add_flag("--allow-plaintext", f->allow_plaintext, "Also pass plain ws/wss clients through to the upstream");
+    dispatch.on(c, [f] { return run(*f); });
+}
+
+}  // namespace wsn::cli

@@ -1,0 +1,69 @@
+// `wsn info URI`: the relay's NIP-11 document, as one JSON line. For wsn:// and wsns://
+// the document's `self` is compared with the key in the address.
+#include <CLI/CLI.hpp>
+#include <simdjson.h>
+
+#include "cli/client_flags.hpp"
+#include "cli/client_run.hpp"
+#include "cli/commands.hpp"
+#include "nostr/nip19.hpp"
+#include "proxy/info_fetch.hpp"
+
+namespace wsn::cli {
+
+namespace {
+
+struct InfoFlags {
+    std::string uri;
+    ConnectFlags connect;
+};
+
+int run(const InfoFlags& f) {
+    auto addr = parse_relay_url(f.uri);
+    if (!addr) return fail("'" + f.uri + "': " + addr.error().message, exit_usage);
+    auto opts = client_options(f.connect);
+    if (!opts) return fail(opts.error().message, exit_usage);
+    proxy::FetchOptions fo;
+    fo.socks5_proxy = opts->socks5_proxy;
+    fo.timeout = opts->connect_timeout;
+    fo.tls_ca_file = opts->tls_ca_file;
+    auto doc = proxy::fetch_info_document_blocking(*addr, fo);
+    if (!doc) {
+        tell(f.uri, doc.error().message);
+        return exit_unreachable;
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::object obj;
+    if (parser.parse(*doc).get_object().get(obj)) {
+        tell(f.uri, "the answer is not a JSON object (not a NIP-11 document)");
+        return exit_refused;
+    }
+    print_line(simdjson::minify(obj));
+    if (!addr->key) return exit_ok;
+    std::string_view self;
+    if (obj["self"].get_string().get(self)) {
+        tell(f.uri, "warning: the document has no `self` key, so it cannot be compared with the address");
+        return exit_ok;
+    }
+    if (self != addr->key->hex()) {
+        auto shown = crypto::parse_xonly_hex(self);
+        tell(f.uri, "the document's self (" + (shown ? nostr::encode_npub(*shown) : std::string(self)) +
+                        ") is not the key in the address (" + nostr::encode_npub(*addr->key) + ")");
+        return exit_refused;
+    }
+    return exit_ok;
+}
+
+}  // namespace
+
+void register_info(CLI::App& app, Dispatch& dispatch) {
+    auto f = std::make_shared<InfoFlags>();
+    auto* c = app.add_subcommand("info", "Fetch a relay's NIP-11 information document (one JSON line)");
+    c->add_option("uri", f->uri, "Relay URI: wsn://npub1...@host:port, wsns://, ws://, wss://")->required();
+    c->add_option("--socks5", f->connect.socks5, "Connect through a SOCKS5 proxy HOST:PORT (Tor: 127.0.0.1:9050)");
+    c->add_option("--timeout", f->connect.timeout_seconds, "Seconds to wait for the document")->capture_default_str();
+    c->add_option("--tls-ca", f->connect.tls_ca, "wss: also trust the certificates in this PEM file");
+    dispatch.on(c, [f] { return run(*f); });
+}
+
+}  // namespace wsn::cli
