@@ -65,6 +65,17 @@ std::string bad_length(size_t got, size_t want) {
 
 }  // namespace
 
+std::string_view to_string(ActFault f) {
+    switch (f) {
+        case ActFault::bad_length: return "bad length";
+        case ActFault::bad_version: return "bad version";
+        case ActFault::bad_pubkey: return "bad public key";
+        case ActFault::bad_mac: return "bad MAC";
+        case ActFault::bad_static_key_mac: return "bad MAC on the static key";
+    }
+    return "unknown fault";
+}
+
 StaticKey::StaticKey(crypto::SecretKey s) : secret(std::move(s)), pub(secret.public_key()) {}
 
 StaticKey StaticKey::even_y(const crypto::SecretKey& s) { return StaticKey(s.with_even_y()); }

@@ -56,6 +56,9 @@ enum class ActFault {
     bad_static_key_mac,  // act three: the encrypted static key does not authenticate
 };
 
+// A short name for the fault ("bad MAC"), for messages.
+std::string_view to_string(ActFault f);
+
 // The two directions after the handshake.
 struct Transport {
     CipherState send;

@@ -36,6 +36,7 @@ Connection Connection::server(const noise::StaticKey& relay_key, size_t max_mess
 }
 
 void Connection::fail(CloseCode code, std::string reason, std::optional<crypto::XOnlyPubkey> unproven) {
+    if (reason.size() > kMaxCloseReason) reason.resize(kMaxCloseReason);  // reasons are ASCII
     state_ = State::failed;
     handshake_.reset();
     sealer_.reset();
@@ -64,10 +65,12 @@ void Connection::receive_act(std::span<const uint8_t> act) {
     auto& hs = *handshake_;
     using S = noise::Handshake::State;
     if (role_ == Role::client) {
-        if (auto st = hs.read_act_two(act); !st) {
+        if (!hs.read_act_two(act).ok()) {
             auto relay = hs.remote_xonly();
             return fail(CloseCode::protocol_error,
-                        "relay failed to prove it holds " + relay.hex() + " (" + st.error().message + ")", relay);
+                        "relay failed to prove it holds " + relay.hex() + " (act two: " +
+                            std::string(noise::to_string(*hs.fault())) + ")",
+                        relay);
         }
         outgoing_.push_back(bytes(hs.write_act_three()));
         return handshake_done();

@@ -35,6 +35,9 @@ enum class CloseCode : uint16_t {
     message_too_big = 1009,   // plaintext over the limit
 };
 
+// The longest reason a WebSocket close frame can carry.
+inline constexpr size_t kMaxCloseReason = 123;
+
 // The default limit on one message's plaintext.
 inline constexpr size_t kDefaultMaxMessage = size_t(1) << 20;
 

@@ -138,9 +138,36 @@ TEST(Connection, ClientNamesTheRelayKeyNotProven) {
     EXPECT_EQ(*e.unproven_relay, p.relay_secret.xonly_pubkey());
     EXPECT_EQ(e.reason, "relay failed to prove it holds " + p.relay_secret.xonly_pubkey().hex() +
                             " (act two: bad MAC)");
-    EXPECT_LE(e.reason.size(), 123u);
+    EXPECT_LE(e.reason.size(), kMaxCloseReason);
     EXPECT_EQ(p.client.state(), Connection::State::failed);
     EXPECT_TRUE(p.client.take_outgoing().empty());
+}
+
+TEST(Connection, EveryActTwoFailureNamesTheRelayKey) {
+    Peers good;
+    deliver(good.client, good.server);
+    const auto act2 = good.server.take_outgoing().at(0);
+    struct Case {
+        size_t byte;
+        uint8_t value;
+        const char* fault;
+    };
+    for (auto c : {Case{0, 1, "bad version"}, Case{1, 4, "bad public key"}, Case{49, 0, "bad MAC"}}) {
+        Peers p;
+        p.client.take_outgoing();
+        auto bad = act2;
+        bad[c.byte] = c.value == 0 ? bad[c.byte] ^ 1 : c.value;
+        p.client.receive(bad, true);
+        const auto e = error_of(drain(p.client));
+        EXPECT_EQ(e.reason, "relay failed to prove it holds " + p.relay_secret.xonly_pubkey().hex() + " (act two: " +
+                                c.fault + ")");
+        EXPECT_LE(e.reason.size(), kMaxCloseReason);
+        EXPECT_EQ(e.unproven_relay, p.relay_secret.xonly_pubkey());
+    }
+    Peers p;
+    p.client.take_outgoing();
+    p.client.receive(std::span(act2).first(49), true);
+    EXPECT_NE(error_of(drain(p.client)).reason.find("(act two: bad length)"), std::string::npos);
 }
 
 TEST(Connection, ServerWithAnotherKeyRejectsActOne) {
