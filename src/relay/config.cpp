@@ -308,10 +308,7 @@ std::string listen_text(const net::ListenAddress& a) {
 struct Writer {
     const Config& cfg;
 
-    std::string operator()(const Text& t) {
-        const std::string& s = cfg.*t.field;
-        return string_text(s);
-    }
+    std::string operator()(const Text& t) { return string_text(cfg.*t.field); }
     std::string operator()(const Pubkey& t) { return (cfg.*t.field).empty() ? "" : string_text(cfg.*t.field); }
     std::string operator()(const Flag& t) { return cfg.*t.field ? "true" : "false"; }
     std::string operator()(const Count& t) { return std::to_string(cfg.*t.field); }
