@@ -10,14 +10,16 @@ import { after, before, describe, it } from 'node:test';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { compressedPublicKey, npubEncode, randomSecretKey } from '../dist/index.js';
+import { finalizeEvent } from 'nostr-tools/pure';
 import { startMiniRelay } from './support/mini-relay.mjs';
 import { wsnBin } from './support/cpp-relay.mjs';
 
-function wsn(args) {
+function wsn(args, stdin) {
   return new Promise((resolve) => {
-    execFile(wsnBin, args, { timeout: 30_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    const child = execFile(wsnBin, args, { timeout: 30_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr });
     });
+    child.stdin.end(stdin ?? '');
   });
 }
 
@@ -52,8 +54,10 @@ describe('C++ wsn client against the JS responder', { skip: wsnBin ? false : 'WS
   });
 
   it('multi-chunk messages both ways: a 150 kB event in, the same event out', async () => {
+    // Through stdin: one argument may not exceed 128 kB.
     const content = 'q'.repeat(150_000);
-    const r = await wsn(['event', relay.address, '--key', keyFile, '--content', content]);
+    const ev = finalizeEvent({ kind: 1, created_at: Math.floor(Date.now() / 1000), tags: [], content }, sk);
+    const r = await wsn(['event', relay.address, '--key', keyFile], JSON.stringify(ev));
     assert.equal(r.code, 0, r.stderr);
     const [ok] = lines(r.stdout);
     const q = await wsn(['req', relay.address, '--id', ok.id]);
