@@ -64,7 +64,7 @@ struct Bench {
         auto t0 = std::chrono::steady_clock::now();
         double cpu0 = thread_cpu_seconds(server_thread);
         for (int i = 0; i < conns; ++i) asio::co_spawn(ioc, worker(ioc, stop, f), asio::detached);
-        asio::steady_timer timer(ioc, std::chrono::duration<double>(seconds));
+        asio::steady_timer timer(ioc, std::chrono::milliseconds(int64_t(seconds * 1000)));
         timer.async_wait([&](auto) { stop = true; });
         ioc.run();
         double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -26,12 +26,12 @@ TEST(NetAttack, WrongRelayKeyFailsAndSendsNothingAfterActOne) {
               "relay failed to prove it holds " + nostr::encode_npub(other) + " — wrong key, or someone in between");
     // The server closes once act two is not answered; by then the stream is complete.
     ASSERT_TRUE(wait_for([&] { return ts.server().stats().handshake_failures == 1; }));
+    // Only act one carries data; at most a close frame (answering the relay's) follows.
     auto frames = parse_client_frames(proxy.client_to_server());
-    ASSERT_EQ(frames.size(), 1u) << "only act one may leave the client";
+    ASSERT_GE(frames.size(), 1u);
     EXPECT_EQ(frames[0].opcode, 2);  // binary
     EXPECT_EQ(frames[0].payload_size, 50u);
-    // And nothing follows act one on the wire.
-    EXPECT_EQ(frames[0].payload_offset + frames[0].payload_size, proxy.client_to_server().size());
+    for (size_t i = 1; i < frames.size(); ++i) EXPECT_EQ(frames[i].opcode, 8) << "frame " << i << " after act one";
     EXPECT_TRUE(ts.opened().empty());
 }
 

@@ -341,7 +341,7 @@ awaitable<Result<std::unique_ptr<Client>>> Client::connect(asio::any_io_executor
     if (ec) {
         if (ec == websocket::error::closed || ec == websocket::error::message_too_big ||
             ec == asio::error::eof || ec == asio::error::connection_reset)
-            co_return err(wrong_key + " (the connection ended instead of act two)");
+            co_return err(wrong_key);  // XK: a relay without the key cannot even read act one
         co_return err("connection to " + what + " failed during the handshake: " + ec.message());
     }
     auto data = im->buf.cdata();
