@@ -43,7 +43,7 @@ test('publish, then the event is served from storage newest first, then EOSE', a
   assert.equal(await r.publish(b), '');
   const got = await query(r, [{ authors: [getPublicKey(sk)] }]);
   assert.deepEqual(got.map((e) => e.content), ['second', 'first']);
-  assert.deepEqual(got[0], b);
+  assert.deepEqual(JSON.parse(JSON.stringify(got[0])), JSON.parse(JSON.stringify(b)));  // byte-exact fields
   // publishing the same event again is a duplicate, accepted
   assert.match(await r.publish(a), /^duplicate:/);
   r.close();
