@@ -107,7 +107,9 @@ void register_event(CLI::App& app, Dispatch& dispatch) {
     c->add_option("uri", f->uris, "Relay URIs: wsn://npub1...@host:port, wsns://, ws://, wss://")->required();
     c->add_option("-c,--content", f->content, "The content; without it a ready signed event is read from stdin");
     c->add_option("-k,--kind", f->kind, "Event kind")->capture_default_str();
-    c->add_option("-t,--tag", f->tags, "A tag NAME=VALUE, or a JSON array '[\"e\",\"<id>\",\"<relay>\"]' (repeatable)");
+    // One value per --tag: CLI11 would otherwise split a JSON array value into several.
+    c->add_option("-t,--tag", f->tags, "A tag NAME=VALUE, or a JSON array '[\"e\",\"<id>\",\"<relay>\"]' (repeatable)")
+        ->allow_extra_args(false);
     c->add_option("--created-at", f->created_at, "Unix time of the event (default now)");
     add_connect_flags(*c, f->connect);
     c->get_option("--key")->description("Key file: signs the event and authenticates in the wsn handshake "
