@@ -56,7 +56,7 @@ constexpr Section kSections[] = {
 const Key kKeys[] = {
     {"relay", "data_dir", Text{&Config::data_dir}, "Folder for the LMDB database (created on first start)."},
     {"relay", "key_file", Text{&Config::key_file}, "The relay's secret key file, generated with mode 0600 on first start. Empty: <data_dir>/relay.key."},
-    {"relay", "listen", Listeners{false}, "Plain listeners, \"ADDR:PORT\" or \"[V6]:PORT\"; each serves wsn and ws (and HTTP). Not set: 0.0.0.0:7447 and [::]:7447.", R"(["0.0.0.0:7447", "[::]:7447"])"},
+    {"relay", "listen", Listeners{false}, "Plain listeners, \"ADDR:PORT\" or \"[V6]:PORT\"; each serves wsn and ws (and HTTP). With neither listen nor listen_tls set: 0.0.0.0:7447 and [::]:7447.", R"(["0.0.0.0:7447", "[::]:7447"])"},
     {"relay", "listen_tls", Listeners{true}, "TLS listeners, serving wsns and wss; they need tls_cert and tls_key.", R"(["0.0.0.0:7448"])"},
     {"relay", "tls_cert", Text{&Config::tls_cert}, "PEM certificate chain for the TLS listeners. It never stands for the relay's identity, which is its key.", R"("/etc/wsn/fullchain.pem")"},
     {"relay", "tls_key", Text{&Config::tls_key}, "PEM private key of tls_cert.", R"("/etc/wsn/privkey.pem")"},
