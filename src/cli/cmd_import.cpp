@@ -132,9 +132,9 @@ void register_import(CLI::App& app, Dispatch& dispatch) {
     auto f = std::make_shared<ImportFlags>();
     auto* c = app.add_subcommand("import", "Import events (JSON lines) into the relay's database");
     c->add_option("file", f->file, "JSONL file, or - for stdin")->required();
-    c->add_option("--data", f->data_dir, "Data folder", true);
+    c->add_option("--data", f->data_dir, "Data folder")->capture_default_str();
     c->add_flag("--no-verify", f->no_verify, "Skip id and signature checks (trusted input only)");
-    c->add_option("--batch", f->batch, "Events per write transaction", true)->check(CLI::Range(1, 1000000));
+    c->add_option("--batch", f->batch, "Events per write transaction")->capture_default_str()->check(CLI::Range(1, 1000000));
     dispatch.on(c, [f] { return run(*f); });
 }
 
