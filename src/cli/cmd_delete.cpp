@@ -8,8 +8,6 @@
 
 namespace wsn::cli {
 
-Result<nostr::Filter> filter_from_json(const std::string& json);
-
 void register_delete(CLI::App& app, Dispatch& dispatch) {
     struct Flags {
         std::string data_dir = "wsn-data";
@@ -18,7 +16,7 @@ void register_delete(CLI::App& app, Dispatch& dispatch) {
     auto f = std::make_shared<Flags>();
     auto* c = app.add_subcommand("delete", "Delete stored events matching a NIP-01 filter given as JSON");
     c->add_option("filter", f->filter_json, "e.g. '{\"authors\":[\"<hex>\"]}'")->required();
-    c->add_option("--data", f->data_dir, "Data folder", true);
+    c->add_option("--data", f->data_dir, "Data folder")->capture_default_str();
     dispatch.on(c, [f] {
         auto filter = filter_from_json(f->filter_json);
         if (!filter) return fail(filter.error().message, exit_usage);

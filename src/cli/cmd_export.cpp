@@ -39,7 +39,6 @@ int print_matches(const std::string& data_dir, nostr::Filter filter) {
 
 }  // namespace
 
-// Parses a filter given as JSON on the command line; the error says what is wrong.
 Result<nostr::Filter> filter_from_json(const std::string& json) {
     nostr::Parser parser;
     auto f = parser.parse_filter(json);
@@ -55,7 +54,7 @@ void register_export(CLI::App& app, Dispatch& dispatch) {
         };
         auto f = std::make_shared<Flags>();
         auto* c = app.add_subcommand("export", "Print stored events matching the filter flags as JSON lines");
-        c->add_option("--data", f->data_dir, "Data folder", true);
+        c->add_option("--data", f->data_dir, "Data folder")->capture_default_str();
         add_filter_flags(*c, f->filter);
         dispatch.on(c, [f] {
             auto filter = build_filter(f->filter);
@@ -71,7 +70,7 @@ void register_export(CLI::App& app, Dispatch& dispatch) {
         auto f = std::make_shared<Flags>();
         auto* c = app.add_subcommand("scan", "Query the database offline with a NIP-01 filter given as JSON");
         c->add_option("filter", f->filter_json, "e.g. '{\"kinds\":[1],\"limit\":10}'")->required();
-        c->add_option("--data", f->data_dir, "Data folder", true);
+        c->add_option("--data", f->data_dir, "Data folder")->capture_default_str();
         dispatch.on(c, [f] {
             auto filter = filter_from_json(f->filter_json);
             if (!filter) return fail(filter.error().message, exit_usage);

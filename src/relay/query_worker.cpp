@@ -6,6 +6,7 @@ namespace wsn::relay {
 
 namespace {
 constexpr uint64_t kSliceBudget = 2000;  // index steps per query per turn
+constexpr size_t kMaxActive = 512;       // well under the store's reader slots
 }
 
 void QueryWorker::run() {
@@ -13,7 +14,8 @@ void QueryWorker::run() {
         auto msgs = active_.empty() ? sh_.query_inbox.pop_all(std::chrono::milliseconds(500))
                                     : sh_.query_inbox.try_pop_all();
         for (auto& m : msgs) handle(m);
-        if (active_.empty() && sh_.query_inbox.closed()) return;
+        admit();
+        if (active_.empty() && waiting_.empty() && sh_.query_inbox.closed()) return;
         step_all();
     }
 }
@@ -24,11 +26,7 @@ void QueryWorker::handle(ReqMsg& m) {
             using T = std::decay_t<decltype(v)>;
             if constexpr (std::is_same_v<T, req::Open>) {
                 cancel(v.conn, &v.sub);  // a REQ with a used id replaces it
-                uint64_t watermark = sh_.committed_batch.load();
-                auto txn = sh_.store->begin_read();
-                sh_.monitor_inbox.push(mon::Subscribe{v.conn, v.sub, v.filters, watermark});
-                store::Query q(std::move(v.filters), sh_.cfg.max_limit, unix_now());
-                active_.push_back(Active{v.conn, std::move(v.sub), std::move(txn), std::move(q)});
+                waiting_.push_back(std::move(v));
             } else if constexpr (std::is_same_v<T, req::Count>) {
                 auto txn = sh_.store->begin_read();
                 uint64_t n = sh_.store->count(txn, v.filters, unix_now());
@@ -42,7 +40,20 @@ void QueryWorker::handle(ReqMsg& m) {
         m);
 }
 
+void QueryWorker::admit() {
+    while (!waiting_.empty() && active_.size() < kMaxActive) {
+        req::Open v = std::move(waiting_.front());
+        waiting_.pop_front();
+        uint64_t watermark = sh_.committed_batch.load();
+        auto txn = sh_.store->begin_read();
+        sh_.monitor_inbox.push(mon::Subscribe{v.conn, v.sub, v.filters, watermark});
+        store::Query q(std::move(v.filters), sh_.cfg.max_limit, unix_now());
+        active_.push_back(Active{v.conn, std::move(v.sub), std::move(txn), std::move(q)});
+    }
+}
+
 void QueryWorker::cancel(uint64_t conn, const std::string* sub) {
+    std::erase_if(waiting_, [&](const req::Open& w) { return w.conn == conn && (!sub || w.sub == *sub); });
     active_.remove_if([&](const Active& a) { return a.conn == conn && (!sub || a.sub == *sub); });
     if (sub) sh_.monitor_inbox.push(mon::Unsubscribe{conn, *sub});
     else sh_.monitor_inbox.push(mon::CloseConn{conn});
@@ -56,6 +67,7 @@ void QueryWorker::step_all() {
         if (done) {
             sh_.server->send(a.conn, nostr::to_json(nostr::RelayMessage{nostr::RelayEose{a.sub}}));
             it = active_.erase(it);
+            admit();
         } else {
             ++it;
         }

@@ -3,6 +3,7 @@
 // in short slices, round robin, so one slow query does not hold back the others;
 // each keeps its own read snapshot. After EOSE the subscription lives on in the
 // monitor, which it was handed to when the query began.
+#include <deque>
 #include <list>
 #include <memory>
 
@@ -23,12 +24,15 @@ private:
         store::Query query;
     };
     void handle(ReqMsg& m);
+    // Starts waiting REQs while fewer than kMaxActive run (each holds an LMDB reader slot).
+    void admit();
     void cancel(uint64_t conn, const std::string* sub);
     // One slice of each active query; returns when all had their turn.
     void step_all();
 
     Shared& sh_;
     std::list<Active> active_;
+    std::deque<req::Open> waiting_;
 };
 
 }  // namespace wsn::relay

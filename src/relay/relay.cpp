@@ -94,6 +94,9 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     Shared& sh = impl->sh;
     sh.pubkey = key->xonly_pubkey();
     sh.limits = limits_of(cfg);
+    sh.events_per_ip.reset(cfg.events_per_ip);
+    sh.events_per_pubkey.reset(cfg.events_per_pubkey);
+    sh.reqs_per_ip.reset(cfg.reqs_per_ip);
 
     store::Options so;
     so.dir = cfg.data_dir;
@@ -125,11 +128,13 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     h.on_message = [&sh](uint64_t id, std::string text) { sh.verifier_for(id).push(in::Text{id, std::move(text)}); };
     h.on_close = [&sh](uint64_t id) { sh.verifier_for(id).push(in::Closed{id}); };
     h.on_http = [&sh](const net::HttpRequest& req) -> std::optional<net::HttpResponse> {
-        if (req.method == "GET" && req.target == "/metrics")
+        if (req.method == "GET" && req.target == "/metrics") {
+            sh.metrics.handshake_failures.only().set(sh.server->stats().handshake_failures);
             return net::HttpResponse{200, "text/plain; version=0.0.4", sh.metrics.render(), {}};
-        if (req.method == "GET" && req.accept.find("application/nostr+json") != std::string::npos)
-            return net::HttpResponse{200, "application/nostr+json", nip11_document(sh.cfg, sh.pubkey, sh.addresses),
-                                     {{"Access-Control-Allow-Origin", "*"}}};
+        }
+        if (req.method == "GET" && wants_nip11(req.accept))
+            return net::HttpResponse{200, "application/nostr+json",
+                                     nip11_document(sh.cfg, sh.pubkey, sh.addresses, WSN_VERSION), nip11_headers()};
         return std::nullopt;
     };
     sh.cfg = std::move(cfg);

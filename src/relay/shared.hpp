@@ -29,6 +29,7 @@ struct Shared {
     std::unique_ptr<store::Store> store;
     std::unique_ptr<net::Server> server;
     Metrics metrics;
+    RateLimiter events_per_ip, events_per_pubkey, reqs_per_ip;  // set from cfg at start
     std::unique_ptr<WritePolicy> write_policy;  // null when no plugin is configured
 
     std::vector<std::unique_ptr<Inbox<IngestMsg>>> verifier_inboxes;

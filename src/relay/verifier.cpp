@@ -128,9 +128,15 @@ std::string Verifier::check_write(const Conn& c, const nostr::Event& e, int64_t 
     if (has_protected_tag(e) && !c.authed.count(e.pubkey))
         return c.authed.empty() ? "auth-required: this event may only be published by its author"
                                 : "restricted: this event may only be published by its author";
-    if (!sh_.events_per_ip.allow(c.ip, now_seconds()) ||
-        !sh_.events_per_pubkey.allow(pk, now_seconds()))
-        return "rate-limited: slow down";
+    double t = now_seconds();
+    if (!sh_.events_per_ip.allow(c.ip, t)) {
+        sh_.metrics.rate_limited.inc("events_per_ip");
+        return "rate-limited: too many events from your address, slow down";
+    }
+    if (!sh_.events_per_pubkey.allow(pk, t)) {
+        sh_.metrics.rate_limited.inc("events_per_pubkey");
+        return "rate-limited: too many events from this pubkey, slow down";
+    }
     return "";
 }
 
@@ -150,6 +156,7 @@ void Verifier::on_event(Conn& c, nostr::ClientEvent& m, std::string_view) {
     }
     if (sh_.write_policy) {
         auto verdict = sh_.write_policy->check(e, m.raw, c.info);
+        if (!verdict.log.empty()) spdlog::warn("write policy: {}", verdict.log);
         if (!verdict.accept) {
             sh_.metrics.events.inc("rejected");
             sh_.send_ok(c.info.id, e.id, verdict.shadow, verdict.message);
@@ -166,12 +173,17 @@ void Verifier::on_event(Conn& c, nostr::ClientEvent& m, std::string_view) {
     sh_.writer_inbox.push(AddEvent{c.info.id, std::move(ev)});
 }
 
+bool Verifier::allow_req(const Conn& c) {
+    if (sh_.reqs_per_ip.allow(c.ip, now_seconds())) return true;
+    sh_.metrics.rate_limited.inc("reqs_per_ip");
+    return false;
+}
+
 void Verifier::on_req(Conn& c, nostr::ClientReq& m) {
     sh_.metrics.messages.inc("REQ");
     if (sh_.cfg.auth_required_read && c.authed.empty())
         return sh_.send_closed(c.info.id, m.sub_id, "auth-required: this relay requires authentication to read");
-    if (!sh_.reqs_per_ip.allow(c.ip, now_seconds()))
-        return sh_.send_closed(c.info.id, m.sub_id, "rate-limited: slow down");
+    if (!allow_req(c)) return sh_.send_closed(c.info.id, m.sub_id, "rate-limited: too many requests, slow down");
     if (!c.subs.count(m.sub_id) && c.subs.size() >= sh_.cfg.max_subscriptions)
         return sh_.send_closed(c.info.id, m.sub_id,
                                "error: too many subscriptions (max " + std::to_string(sh_.cfg.max_subscriptions) + ")");
@@ -183,8 +195,7 @@ void Verifier::on_count(Conn& c, nostr::ClientCount& m) {
     sh_.metrics.messages.inc("COUNT");
     if (sh_.cfg.auth_required_read && c.authed.empty())
         return sh_.send_closed(c.info.id, m.sub_id, "auth-required: this relay requires authentication to read");
-    if (!sh_.reqs_per_ip.allow(c.ip, now_seconds()))
-        return sh_.send_closed(c.info.id, m.sub_id, "rate-limited: slow down");
+    if (!allow_req(c)) return sh_.send_closed(c.info.id, m.sub_id, "rate-limited: too many requests, slow down");
     sh_.query_inbox.push(req::Count{c.info.id, std::move(m.sub_id), std::move(m.filters)});
 }
 

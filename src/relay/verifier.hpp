@@ -35,6 +35,7 @@ private:
     void on_close(Conn& c, nostr::ClientClose& m);
     void on_auth(Conn& c, nostr::ClientAuth& m);
     void reject(uint64_t conn, const Error& e);
+    bool allow_req(const Conn& c);
     // "" if the event may be written by this connection, else the OK false message.
     std::string check_write(const Conn& c, const nostr::Event& e, int64_t now);
 
