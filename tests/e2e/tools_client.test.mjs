@@ -6,12 +6,15 @@ import { rmSync } from 'node:fs';
 import { finalizeEvent, generateSecretKey, getPublicKey, verifyEvent } from 'nostr-tools/pure';
 import { npubEncode } from 'nostr-tools/nip19';
 import { startRelay, waitFor } from './lib/relay.mjs';
-import { runWsn, tempDir, makeCert, makeKeyFile, withWrongKey } from './tools_lib.mjs';
+import { runWsn as run, tempDir, makeCert, makeKeyFile, withWrongKey } from './tools_lib.mjs';
 
-let relay, dir, uris, user;
+let relay, dir, uris, user, caFile;
+// Every command trusts the test relay's self-signed certificate for wss:// (wsns:// never checks it).
+const runWsn = (args, opts) => run([...args, '--tls-ca', caFile], opts);
 before(async () => {
   dir = tempDir();
   const { cert, key } = makeCert(dir);
+  caFile = cert;
   relay = await startRelay({ args: ['--listen-tls', '127.0.0.1:0', '--tls-cert', cert, '--tls-key', key] });
   await waitFor(() => /^wsns:\/\//m.test(relay.stdout), { what: 'the wsns:// address' });
   const wsns = relay.stdout.split('\n').find((l) => l.startsWith('wsns://'));

@@ -85,11 +85,13 @@ test('a wrong key: the app sees a NOTICE naming the failure, then the close', as
   assert.match(msgs[0][1], /npub1/);
 
   // and the same through nostr-tools
-  const r = await Relay.connect(`${proxyUrl}/${encodeURIComponent(withWrongKey(relay.wsnUrl))}`);
+  // handlers first: the NOTICE may arrive together with the upgrade answer
+  const r = new Relay(`${proxyUrl}/${encodeURIComponent(withWrongKey(relay.wsnUrl))}`);
   const notices = [];
   let closed = false;
   r.onnotice = (n) => notices.push(n);
   r.onclose = () => { closed = true; };
+  await r.connect();
   await waitFor(() => closed, { what: 'close' });
   assert.equal(notices.length, 1);
   assert.match(notices[0], /prove|key/i);
