@@ -18,6 +18,8 @@ namespace wsn::proxy {
 
 namespace asio = boost::asio;
 
+constexpr std::chrono::seconds kRetry{10};
+
 struct Gateway::Impl {
     GatewayOptions opts;
     Address upstream;
@@ -27,6 +29,7 @@ struct Gateway::Impl {
 
     std::mutex mu;
     std::string document;  // what GET with Accept: application/nostr+json answers
+    bool have_upstream_document = false;
 
     asio::io_context refresher;
     std::thread refresher_thread;
@@ -45,6 +48,7 @@ struct Gateway::Impl {
         std::lock_guard lock(mu);
         if (doc) {
             document = gateway_info_document(*doc, self, addresses);
+            have_upstream_document = true;
         } else {
             spdlog::warn("gateway: cannot fetch the upstream NIP-11 document: {}", doc.error().message);
             if (document.empty()) document = gateway_info_document("", self, addresses);
@@ -54,7 +58,13 @@ struct Gateway::Impl {
     asio::awaitable<void> refresh_loop() {
         asio::steady_timer timer(refresher);
         for (;;) {
-            timer.expires_after(opts.info_refresh);
+            // Until the upstream has answered once (it may start after the gateway), ask sooner.
+            bool have;
+            {
+                std::lock_guard lock(mu);
+                have = have_upstream_document;
+            }
+            timer.expires_after(have ? opts.info_refresh : std::min(opts.info_refresh, kRetry));
             co_await timer.async_wait(asio::use_awaitable);
             refresh(co_await fetch_info_document(refresher.get_executor(), upstream, fetch_options()));
         }

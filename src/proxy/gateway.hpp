@@ -3,7 +3,7 @@
 // and ws/wss when plaintext is allowed) with its own key and forwards every session to
 // the upstream relay over plain ws; it serves the upstream's NIP-11 document with
 // `self` set to its key and its wsn addresses added (info_document.hpp), refreshed
-// every few minutes.
+// every few minutes (every 10 s until the upstream first answers).
 #include <chrono>
 #include <functional>
 #include <memory>
