@@ -69,6 +69,8 @@ std::optional<nostr::RelayMessage> Conversation::next() {
             return std::nullopt;
         }
         if (!*m) continue;
+        // The timeout is for each answer: a relay still sending stored events is alive.
+        if (deadline_ != steady_clock::time_point::max()) deadline_ = steady_clock::now() + timeout_;
         auto msg = parser_.parse_relay_message(**m);
         if (!msg) {
             tell(uri_, "skipped a message: " + msg.error().message);

@@ -26,7 +26,8 @@ int for_each_relay(const std::vector<std::string>& uris, const net::ClientOption
 
 // Reads one relay's answers. NOTICEs are shown on stderr and skipped, as are messages
 // that cannot be parsed (with a warning). next() gives nullopt when the connection
-// ended or no answer came in time (both already told on stderr), or when `stop` was set.
+// ended or nothing came within the timeout since the last message (both already told on
+// stderr), or when `stop` was set.
 class Conversation {
 public:
     Conversation(net::BlockingClient& c, std::string uri, std::chrono::milliseconds timeout,
