@@ -40,7 +40,7 @@ Result<Address> upstream_for_target(std::string_view target, const std::optional
     if (!decoded) return decoded.error();
     // Clients that collapse "//" in paths (nostr-tools does) turn "wsn://" into "wsn:/".
     if (size_t c = decoded->find(":/"); c != std::string::npos && c < 5 && decoded->compare(c, 3, "://") != 0)
-        decoded->insert(c + 1, "/");
+        *decoded = decoded->substr(0, c) + "://" + decoded->substr(c + 2);
     auto a = parse_relay_url(*decoded);
     if (!a) return err("bad relay address in the path: " + a.error().message);
     return a;
