@@ -125,9 +125,9 @@ std::string Verifier::check_write(const Conn& c, const nostr::Event& e, int64_t 
         return "blocked: kind " + std::to_string(e.kind) + " not allowed on this relay";
     if (e.created_at > now + cfg.max_future_seconds) return "invalid: created_at is too far in the future";
     if (auto exp = expiration(e); exp && *exp <= now) return "invalid: event has expired";
+    // NIP-70: even a connection authenticated as someone else may still AUTH as the author.
     if (has_protected_tag(e) && !c.authed.count(e.pubkey))
-        return c.authed.empty() ? "auth-required: this event may only be published by its author"
-                                : "restricted: this event may only be published by its author";
+        return "auth-required: this event may only be published by its author";
     double t = now_seconds();
     if (!sh_.events_per_ip.allow(c.ip, t)) {
         sh_.metrics.rate_limited.inc("events_per_ip");

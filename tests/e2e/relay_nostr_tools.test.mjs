@@ -169,7 +169,7 @@ test('NIP-42 AUTH, and NIP-70 protected events only from their authenticated aut
   assert.equal(await r.publish(protectedEvent), '');
   // authenticated, but as someone else than the author
   const other = sign(generateSecretKey(), { content: 'not yours', tags: [['-']] });
-  await assert.rejects(r.publish(other), /restricted:/);
+  await assert.rejects(r.publish(other), /auth-required:/);
   r.close();
 });
 
