@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/wsn-ccache}"
+# Paths relative to the clone, so a cache made by one clone serves the next.
+export CCACHE_BASEDIR="$PWD"
 FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
 
 step() { printf '\n==> %s\n' "$*"; }
