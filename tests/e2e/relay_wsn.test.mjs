@@ -47,8 +47,9 @@ test('over wsn: replaceable, addressable, deletion and COUNT', async () => {
   let got = await req(['--author', bob.pubkey, '--kind', '0']);
   assert.deepEqual(got.map((e) => e.content), ['{"name":"new"}']);
 
-  for (const [d, c] of [['x', 'x1'], ['y', 'y1'], ['x', 'x2']])
-    assert.ok((await publish(bob, ['--kind', '30000', '--tag', `d=${d}`, '--content', c])).ok);
+  // distinct created_at: on a tie the lowest id would win, whichever came last
+  for (const [d, c, age] of [['x', 'x1', 5], ['y', 'y1', 4], ['x', 'x2', 3]])
+    assert.ok((await publish(bob, ['--kind', '30000', '--tag', `d=${d}`, '--content', c, '--created-at', String(t - age)])).ok);
   got = await req(['--author', bob.pubkey, '--kind', '30000']);
   assert.deepEqual(got.map((e) => e.content).sort(), ['x2', 'y1']);
 
