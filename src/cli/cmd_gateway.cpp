@@ -25,20 +25,6 @@ struct GatewayFlags {
     bool allow_plaintext = false;
 };
 
-// The gateway's own key: read from its file, or made (mode 0600) on first start.
-Result<crypto::SecretKey> load_or_create_key(const std::string& path) {
-    if (std::filesystem::exists(path)) {
-        auto kf = nostr::read_key_file(path);
-        if (!kf) return kf.error();
-        if (!kf->warning.empty()) warn(kf->warning);
-        return std::move(kf->key);
-    }
-    auto key = crypto::SecretKey::generate();
-    if (auto s = nostr::write_key_file(path, key); !s) return s.error();
-    spdlog::info("generated a new gateway key in {}", path);
-    return key;
-}
-
 Status add_listeners(const std::vector<std::string>& specs, bool tls, net::ServerOptions& so) {
     for (const auto& s : specs) {
         auto l = net::parse_listen_address(s);
@@ -68,10 +54,12 @@ int run(const GatewayFlags& f) {
         if (ec) return fail("cannot create data folder " + f.data_dir + ": " + ec.message());
         key_file = (std::filesystem::path(f.data_dir) / "gateway.key").string();
     }
-    auto key = load_or_create_key(key_file);
+    auto key = nostr::read_or_create_key_file(key_file);
     if (!key) return fail(key.error().message);
-    go.server.key = key->with_even_y();
-    const auto pub = key->xonly_pubkey();
+    if (!key->warning.empty()) warn(key->warning);
+    if (key->created) spdlog::info("generated a new gateway key in {}", key_file);
+    go.server.key = key->key.with_even_y();
+    const auto pub = key->key.xonly_pubkey();
     go.addresses = [pub](const std::vector<net::ListenAddress>& bound) { return relay::wsn_addresses(bound, pub); };
 
     auto gw = std::make_shared<proxy::Gateway>(std::move(go));

@@ -138,4 +138,12 @@ Result<crypto::SecretKey> parse_secret_key(std::string_view text) {
     return key;
 }
 
+Result<KeyFile> read_or_create_key_file(const std::string& path) {
+    struct stat st;
+    if (::lstat(path.c_str(), &st) == 0 || errno != ENOENT) return read_key_file(path);
+    KeyFile kf{crypto::SecretKey::generate(), "", true};
+    if (auto s = write_key_file(path, kf.key); !s) return s.error();
+    return kf;
+}
+
 }  // namespace wsn::nostr

@@ -22,12 +22,17 @@ namespace wsn::nostr {
 struct KeyFile {
     crypto::SecretKey key;
     std::string warning;  // empty, or why the file's permissions are too open
+    bool created = false; // read_or_create_key_file made a new key
 };
 
 // Reads a key file. Fails naming the fault (missing file, not a regular file,
 // writable by others, too large, not one line, not a valid key); the error
 // never contains the file's content.
 [[nodiscard]] Result<KeyFile> read_key_file(const std::string& path);
+
+// A service's own key (relay, gateway): read from `path`, or, when there is no file
+// yet, a new random key written there (as write_key_file does) and returned.
+[[nodiscard]] Result<KeyFile> read_or_create_key_file(const std::string& path);
 
 // A secret key as written in a key file: 64 hex characters (either case) or an nsec.
 [[nodiscard]] Result<crypto::SecretKey> parse_secret_key(std::string_view text);

@@ -60,20 +60,6 @@ nostr::Limits limits_of(const Config& c) {
     return l;
 }
 
-// The relay's key: read from its file, or generated (mode 0600) on first start.
-Result<crypto::SecretKey> load_or_create_key(const std::string& path) {
-    if (std::filesystem::exists(path)) {
-        auto kf = nostr::read_key_file(path);
-        if (!kf) return kf.error();
-        if (!kf->warning.empty()) spdlog::warn("{}", kf->warning);
-        return std::move(kf->key);
-    }
-    crypto::SecretKey key = crypto::SecretKey::generate();
-    if (auto s = nostr::write_key_file(path, key); !s) return s.error();
-    spdlog::info("generated a new relay key in {}", path);
-    return key;
-}
-
 std::string log_key(const std::optional<crypto::XOnlyPubkey>& k) {
     return k ? " " + nostr::encode_npub(*k) : "";
 }
@@ -87,12 +73,14 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     if (cfg.key_file.empty()) cfg.key_file = (std::filesystem::path(cfg.data_dir) / "relay.key").string();
     if (cfg.listen.empty()) cfg.listen = {{"0.0.0.0", 7447, false}, {"::", 7447, false}};
 
-    auto key = load_or_create_key(cfg.key_file);
+    auto key = nostr::read_or_create_key_file(cfg.key_file);
     if (!key) return key.error();
+    if (!key->warning.empty()) spdlog::warn("{}", key->warning);
+    if (key->created) spdlog::info("generated a new relay key in {}", cfg.key_file);
 
     auto impl = std::make_unique<Impl>();
     Shared& sh = impl->sh;
-    sh.pubkey = key->xonly_pubkey();
+    sh.pubkey = key->key.xonly_pubkey();
     sh.limits = limits_of(cfg);
     sh.events_per_ip.reset(cfg.events_per_ip);
     sh.events_per_pubkey.reset(cfg.events_per_pubkey);
@@ -111,7 +99,7 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
 
     net::ServerOptions opts;
     opts.listen = cfg.listen;
-    opts.key = key->with_even_y();
+    opts.key = key->key.with_even_y();
     opts.tls_cert_file = cfg.tls_cert;
     opts.tls_key_file = cfg.tls_key;
     opts.allow_plaintext = cfg.allow_plaintext;

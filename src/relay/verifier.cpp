@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nostr/message.hpp"
+#include "nostr/nip40.hpp"
 #include "relay/write_policy.hpp"
 #include "util/hex.hpp"
 
@@ -14,18 +15,6 @@ namespace {
 
 bool has_protected_tag(const nostr::Event& e) {
     return std::any_of(e.tags.begin(), e.tags.end(), [](const nostr::Tag& t) { return t.size() >= 1 && t[0] == "-"; });
-}
-
-// The NIP-40 expiration timestamp, if the event has a well-formed one.
-std::optional<int64_t> expiration(const nostr::Event& e) {
-    auto v = nostr::first_tag_value(e, "expiration");
-    if (!v || v->empty() || v->size() > 18) return std::nullopt;
-    int64_t t = 0;
-    for (char ch : *v) {
-        if (ch < '0' || ch > '9') return std::nullopt;
-        t = t * 10 + (ch - '0');
-    }
-    return t;
 }
 
 std::string ip_of(const std::string& remote) {
@@ -124,7 +113,7 @@ std::string Verifier::check_write(const Conn& c, const nostr::Event& e, int64_t 
         (!ak.empty() && std::find(ak.begin(), ak.end(), e.kind) == ak.end()))
         return "blocked: kind " + std::to_string(e.kind) + " not allowed on this relay";
     if (e.created_at > now + cfg.max_future_seconds) return "invalid: created_at is too far in the future";
-    if (auto exp = expiration(e); exp && *exp <= now) return "invalid: event has expired";
+    if (auto exp = nostr::expiration(e); exp && *exp <= uint64_t(now)) return "invalid: event has expired";
     // NIP-70: even a connection authenticated as someone else may still AUTH as the author.
     if (has_protected_tag(e) && !c.authed.count(e.pubkey))
         return "auth-required: this event may only be published by its author";

@@ -20,15 +20,6 @@ bool contains(const std::vector<T>& sorted, const T& x) {
 
 }  // namespace
 
-std::optional<uint64_t> expiration_of(const nostr::Event& e) {
-    auto v = nostr::first_tag_value(e, "expiration");
-    if (!v) return std::nullopt;
-    uint64_t t = 0;
-    auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), t);
-    if (ec != std::errc{} || ptr != v->data() + v->size()) return std::nullopt;
-    return t;
-}
-
 std::string encode_record(const nostr::Event& e, uint64_t expires_at, std::string_view json) {
     std::string block;
     for (const nostr::Tag& t : e.tags) {

@@ -33,9 +33,6 @@ struct RecordView {
     std::string_view d_tag() const;
 };
 
-// The NIP-40 expiration tag's timestamp; nullopt if absent or not a decimal integer.
-std::optional<uint64_t> expiration_of(const nostr::Event& e);
-
 std::string encode_record(const nostr::Event& e, uint64_t expires_at, std::string_view json);
 // nullopt if the bytes are not a well-formed record (a damaged database).
 std::optional<RecordView> decode_record(std::string_view value);

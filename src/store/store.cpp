@@ -7,6 +7,7 @@
 #include <charconv>
 #include <limits>
 
+#include "nostr/nip40.hpp"
 #include "nostr/limits.hpp"
 #include "store/db.hpp"
 #include "store/schema.hpp"
@@ -82,7 +83,7 @@ public:
         assert(!nostr::is_ephemeral(e.kind));
         assert(e.created_at >= 0 && e.created_at <= nostr::kMaxCreatedAt);  // the parser's bound
         if (lmdb::get(txn_, dbs_.id, bytes_view(e.id))) return WriteOutcome::duplicate;
-        auto expires_at = expiration_of(e);
+        auto expires_at = nostr::expiration(e);
         if (expires_at && int64_t(std::min<uint64_t>(*expires_at, INT64_MAX)) <= now_) return WriteOutcome::expired;
         // A deletion request naming a deletion request has no effect (NIP-09).
         if (e.kind != 5 && lmdb::get(txn_, dbs_.deleted_id, schema::deleted_id_key(e.id, e.pubkey)))
