@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/lmdb.hpp"
 #include "store/record.hpp"
@@ -33,6 +34,9 @@ uint64_t next_txn_serial();
 
 // The record stored under seq, or nullopt if none (or damaged).
 std::optional<RecordView> load_record(MDB_txn* txn, const Dbs& dbs, uint64_t seq);
+
+// Seqs of up to max events whose NIP-40 expiration is <= now, soonest expiry first.
+std::vector<uint64_t> expired_seqs(MDB_txn* txn, const Dbs& dbs, int64_t now, uint64_t max);
 
 // Stores `record` (encode_record's bytes) under seq and adds it to every index.
 void insert_event(MDB_txn* txn, const Dbs& dbs, uint64_t seq, std::string_view record);

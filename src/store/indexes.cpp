@@ -70,3 +70,21 @@ bool remove_event(MDB_txn* txn, const Dbs& dbs, uint64_t seq) {
 }
 
 }  // namespace wsn::store
+
+namespace wsn::store {
+
+std::vector<uint64_t> expired_seqs(MDB_txn* txn, const Dbs& dbs, int64_t now, uint64_t max) {
+    std::vector<uint64_t> seqs;
+    if (now < 0) return seqs;
+    lmdb::Cursor c(txn, dbs.expiration);
+    MDB_val k, d;
+    for (bool more = c.get(k, d, MDB_FIRST); more && seqs.size() < max; more = c.get(k, d, MDB_NEXT)) {
+        if (k.mv_size != 16) continue;
+        const auto* p = static_cast<const uint8_t*>(k.mv_data);
+        if (schema::get_u64(p) > uint64_t(now)) break;
+        seqs.push_back(schema::get_u64(p + 8));
+    }
+    return seqs;
+}
+
+}  // namespace wsn::store

@@ -53,6 +53,9 @@ struct Context {
     TxnState& txn;
     int64_t now;
     uint64_t budget;
+    // When counting: the expired (not yet purged) events, sorted. Then a stream whose
+    // index keys decide the match (Stream::exact) needs no event records at all.
+    const std::vector<uint64_t>* expired = nullptr;
     // One cursor per index, and the source whose head it sits on: that source's
     // next entry is then one MDB_PREV away instead of a new descent of the tree.
     struct Slot {
@@ -124,6 +127,7 @@ struct Stream {
     nostr::Filter filter;
     uint64_t remaining = 0;  // events still allowed by the limit
     bool done = false;
+    bool exact = false;      // every entry of the plan's ranges matches the filter
     std::vector<Source> sources;
     size_t initialized = 0;             // sources [0, initialized) have been sought
     std::vector<size_t> heap;           // sources with a head
@@ -174,6 +178,13 @@ struct Stream {
             advancing = i;
             if (last == p) continue;  // the same event through another tag value
             last = p;
+            if (exact && ctx.expired) {
+                if (std::binary_search(ctx.expired->begin(), ctx.expired->end(), p.seq)) continue;
+                head = p;
+                head_json = {};
+                head_serial = ctx.txn.serial;
+                return Next::found;
+            }
             auto r = load_record(ctx.txn.txn, *ctx.txn.dbs, p.seq);
             if (!r || r->expired(ctx.now) || !record_matches(filter, *r)) continue;
             head = p;
@@ -198,7 +209,14 @@ bool has_empty_list(const nostr::Filter& f) {
     return std::any_of(f.tags.begin(), f.tags.end(), [](const nostr::TagFilter& t) { return t.values.empty(); });
 }
 
-// Chooses the index for a filter (order in store.hpp) and lists its key ranges.
+bool values_inline(const nostr::TagFilter& t) {
+    return std::all_of(t.values.begin(), t.values.end(),
+                       [](const std::string& v) { return v.size() <= schema::kMaxInlineTagValue; });
+}
+
+// Chooses the index for a filter (order in store.hpp) and lists its key ranges;
+// marks the stream exact when those keys hold every condition of the filter
+// (since/until are the ranges' bounds; a hashed tag value is not exact).
 void plan(Stream& st, const Dbs& dbs) {
     const nostr::Filter& f = st.filter;
     int64_t since = std::max<int64_t>(f.since.value_or(0), 0);
@@ -216,18 +234,23 @@ void plan(Stream& st, const Dbs& dbs) {
     } else if (f.authors && f.kinds && f.authors->size() * f.kinds->size() <= kMaxPairSources) {
         for (const auto& a : *f.authors)
             for (uint16_t k : *f.kinds) st.sources.push_back(range(dbs.pubkey_kind, schema::pubkey_kind_prefix(a, k), lo, hi));
+        st.exact = f.tags.empty();
     } else if (!f.tags.empty()) {
         auto best = std::min_element(f.tags.begin(), f.tags.end(), [](const auto& a, const auto& b) {
             return a.values.size() < b.values.size();
         });
         for (const std::string& v : best->values)
             st.sources.push_back(range(dbs.tag, schema::tag_prefix(best->name, v), lo, hi));
+        st.exact = f.tags.size() == 1 && !f.authors && !f.kinds && values_inline(*best);
     } else if (f.authors) {
         for (const auto& a : *f.authors) st.sources.push_back(range(dbs.pubkey, schema::pubkey_prefix(a), lo, hi));
+        st.exact = !f.kinds;
     } else if (f.kinds) {
         for (uint16_t k : *f.kinds) st.sources.push_back(range(dbs.kind, schema::kind_prefix(k), lo, hi));
+        st.exact = true;
     } else {
         st.sources.push_back(range(dbs.created_at, {}, lo, hi));
+        st.exact = true;
     }
 }
 
@@ -237,6 +260,7 @@ struct Query::Impl {
     std::vector<Stream> streams;
     int64_t now;
     bool planned = false;
+    std::optional<std::vector<uint64_t>> expired;  // set by Store::count
 };
 
 Query::Query(std::vector<nostr::Filter> filters, uint64_t max_limit, int64_t now) : impl_(std::make_unique<Impl>()) {
@@ -261,7 +285,7 @@ bool Query::step(ReadTxn& txn, uint64_t budget, const std::function<void(const S
         for (Stream& st : q.streams) plan(st, *t.dbs);
         q.planned = true;
     }
-    Context ctx{t, q.now, budget, {}};
+    Context ctx{t, q.now, budget, q.expired ? &*q.expired : nullptr, {}};
     for (;;) {
         Stream* best = nullptr;
         for (Stream& st : q.streams) {
@@ -292,6 +316,22 @@ bool Query::step(ReadTxn& txn, uint64_t budget, const std::function<void(const S
             if (present && --st.remaining == 0) st.done = true;
         }
     }
+}
+
+
+// A REQ's query without limits, counting matches instead of sending them; exact
+// streams walk index keys only, so no event record is read for them.
+uint64_t Store::count(ReadTxn& txn, std::span<const nostr::Filter> filters, int64_t now) const {
+    std::vector<nostr::Filter> unlimited(filters.begin(), filters.end());
+    for (nostr::Filter& f : unlimited) f.limit.reset();
+    Query q(std::move(unlimited), std::numeric_limits<uint64_t>::max(), now);
+    std::vector<uint64_t> expired =
+        expired_seqs(txn.impl_->txn, *txn.impl_->dbs, now, std::numeric_limits<uint64_t>::max());
+    std::sort(expired.begin(), expired.end());
+    q.impl_->expired = std::move(expired);
+    uint64_t n = 0;
+    q.step(txn, std::numeric_limits<uint64_t>::max(), [&](const StoredEvent&) { ++n; });
+    return n;
 }
 
 }  // namespace wsn::store

@@ -235,15 +235,6 @@ bool Store::contains(ReadTxn& txn, const nostr::Id& id) const {
     return lmdb::get(txn.impl_->txn, impl_->dbs.id, bytes_view(id)).has_value();
 }
 
-uint64_t Store::count(ReadTxn& txn, std::span<const nostr::Filter> filters, int64_t now) const {
-    std::vector<nostr::Filter> unlimited(filters.begin(), filters.end());
-    for (nostr::Filter& f : unlimited) f.limit.reset();
-    Query q(std::move(unlimited), std::numeric_limits<uint64_t>::max(), now);
-    uint64_t n = 0;
-    q.step(txn, std::numeric_limits<uint64_t>::max(), [&](const StoredEvent&) { ++n; });
-    return n;
-}
-
 Result<uint64_t> Store::erase(const nostr::Filter& filter) {
     try {
         lmdb::Txn txn(impl_->env.get(), false);
@@ -271,17 +262,7 @@ Result<uint64_t> Store::erase(const nostr::Filter& filter) {
 Result<uint64_t> Store::purge_expired(int64_t now, uint64_t max_events) {
     try {
         lmdb::Txn txn(impl_->env.get(), false);
-        std::vector<uint64_t> seqs;
-        {
-            lmdb::Cursor c(txn.get(), impl_->dbs.expiration);
-            MDB_val k, d;
-            for (bool more = c.get(k, d, MDB_FIRST); more && seqs.size() < max_events; more = c.get(k, d, MDB_NEXT)) {
-                if (k.mv_size != 16) continue;
-                const auto* p = static_cast<const uint8_t*>(k.mv_data);
-                if (now < 0 || schema::get_u64(p) > uint64_t(now)) break;
-                seqs.push_back(schema::get_u64(p + 8));
-            }
-        }
+        std::vector<uint64_t> seqs = expired_seqs(txn.get(), impl_->dbs, now, max_events);
         uint64_t n = 0;
         for (uint64_t seq : seqs) n += remove_event(txn.get(), impl_->dbs, seq);
         txn.commit();

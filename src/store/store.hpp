@@ -93,6 +93,7 @@ public:
     // first); returns true when the query is complete.
     bool step(ReadTxn& txn, uint64_t budget, const std::function<void(const StoredEvent&)>& emit);
 private:
+    friend class Store;  // count() runs a query that reads index keys only
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
@@ -116,6 +117,9 @@ public:
     bool contains(ReadTxn& txn, const nostr::Id& id) const;
 
     // Number of events matching any of the filters (NIP-45), de-duplicated; `limit` is ignored.
+    // A filter whose index keys hold all its conditions (see Query: e.g. authors and
+    // kinds, one tag, or kinds alone, each with since/until) is counted without
+    // reading event records; others are checked record by record.
     uint64_t count(ReadTxn& txn, std::span<const nostr::Filter> filters, int64_t now) const;
 
     // Deletes every stored event matching the filter, `limit` ignored (operator
