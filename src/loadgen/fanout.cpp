@@ -1,0 +1,199 @@
+// The fanout workload: S subscribers on a tag unique to the run, one publisher.
+// Latency is from the publisher's send to each subscriber's receipt (one clock: all
+// on this machine). The publisher ends with a marker event; a subscriber is done once
+// it saw the marker and every event the relay accepted.
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "loadgen/session.hpp"
+#include "util/hex.hpp"
+
+namespace wsn::loadgen {
+
+namespace asio = boost::asio;
+
+namespace {
+
+struct IdHash {
+    size_t operator()(const nostr::Id& id) const {
+        size_t h;
+        std::memcpy(&h, id.data(), sizeof h);
+        return h;
+    }
+};
+
+struct SubStats {
+    uint64_t got = 0, duplicates = 0;
+    std::vector<bool> seen;
+    LatencyRecorder latency;
+};
+
+struct State {
+    State(const BenchOptions& o, Errors& e, Runner& r) : o(o), errors(e), runner(r) {}
+    const BenchOptions& o;
+    Conns conns;
+    std::vector<nostr::Event> events;  // the last is the marker
+    std::unordered_map<nostr::Id, size_t, IdHash> index;
+    std::unique_ptr<std::atomic<int64_t>[]> sent_ns;  // send time of event i, ns since `epoch`
+    Clock::time_point epoch{};
+    std::string req;
+    std::vector<SubStats> subs;
+    std::atomic<size_t> ready{0};
+    std::atomic<int64_t> accepted{-1};  // set before the marker is sent
+    uint64_t published = 0, rejected = 0;
+    Errors& errors;
+    Runner& runner;
+    Clock::time_point stop_at{};
+};
+
+asio::awaitable<void> subscriber(std::shared_ptr<State> st, size_t c, size_t k) {
+    auto& client = *(*st->conns)[c].client;
+    auto& s = st->subs[k];
+    s.seen.assign(st->events.size(), false);
+    if (auto w = co_await client.write(st->req); !w) co_return st->errors.add(w.error().message);
+    bool subscribed = false, marker = false;
+    for (;;) {
+        auto m = co_await client.read();
+        if (!m) co_return st->errors.add(m.error().message);
+        const auto now = Clock::now();
+        st->runner.tick();
+        auto msg = thread_parser().parse_relay_message(*m);
+        if (!msg) continue;
+        if (!subscribed && std::holds_alternative<nostr::RelayEose>(*msg)) {
+            subscribed = true;
+            ++st->ready;
+            continue;
+        }
+        if (auto* closed = std::get_if<nostr::RelayClosed>(&*msg)) co_return st->errors.add("CLOSED: " + closed->message);
+        auto* ev = std::get_if<nostr::RelayEvent>(&*msg);
+        if (!ev) continue;
+        auto it = st->index.find(ev->event.id);
+        if (it == st->index.end()) continue;
+        const size_t i = it->second;
+        if (i + 1 == st->events.size()) {
+            marker = true;
+        } else if (s.seen[i]) {
+            ++s.duplicates;
+        } else {
+            s.seen[i] = true;
+            ++s.got;
+            s.latency.add(now - (st->epoch + std::chrono::nanoseconds(st->sent_ns[i].load(std::memory_order_acquire))));
+        }
+        if (marker && int64_t(s.got) >= st->accepted.load()) co_return;
+    }
+}
+
+// Sends event i and waits for its OK; true if accepted.
+asio::awaitable<Result<bool>> publish_one(State& st, net::Client& client, size_t i) {
+    st.sent_ns[i].store((Clock::now() - st.epoch).count(), std::memory_order_release);
+    if (auto w = co_await client.write(event_message(st.events[i])); !w) co_return w.error();
+    for (;;) {
+        auto m = co_await client.read();
+        if (!m) co_return m.error();
+        st.runner.tick();
+        auto msg = thread_parser().parse_relay_message(*m);
+        if (!msg) continue;
+        if (auto* ok = std::get_if<nostr::RelayOk>(&*msg); ok && ok->event_id == st.events[i].id) co_return ok->accepted;
+    }
+}
+
+asio::awaitable<void> publisher(std::shared_ptr<State> st, size_t c) {
+    auto& client = *(*st->conns)[c].client;
+    asio::steady_timer pace(co_await asio::this_coro::executor);
+    const auto start = Clock::now();
+    const size_t n = st->events.size() - 1;
+    uint64_t accepted = 0;
+    for (size_t i = 0; i < n && Clock::now() < st->stop_at; ++i) {
+        if (st->o.rate > 0) {
+            pace.expires_at(start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(double(i) / st->o.rate)));
+            co_await pace.async_wait(asio::use_awaitable);
+        }
+        auto r = co_await publish_one(*st, client, i);
+        if (!r) co_return st->errors.add(r.error().message);
+        ++st->published;
+        if (*r) ++accepted; else ++st->rejected;
+    }
+    st->accepted.store(int64_t(accepted));
+    if (auto r = co_await publish_one(*st, client, n); !r) st->errors.add(r.error().message);
+}
+
+}  // namespace
+
+Result<Report> run_fanout(const BenchOptions& o) {
+    const size_t n_subs = std::max<size_t>(1, o.subscribers);
+    const size_t n_events = o.count ? o.count : 100;
+    Errors connect_errors, errors;
+    Runner r(o.threads);
+    auto st = std::make_shared<State>(o, errors, r);
+
+    std::array<uint8_t, 8> nonce;
+    crypto::random_bytes(nonce);
+    const std::string tag = "wsnbench-" + to_hex(nonce);
+    nostr::Filter f;
+    f.tags.push_back({'t', {tag}});
+    f.limit = 0;
+    st->req = req_message("fanout", f);
+    // Signed before the clock starts, dated now (a relay refuses events from the future).
+    const auto key = crypto::SecretKey::generate();
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    for (size_t i = 0; i <= n_events; ++i) {
+        st->events.push_back(nostr::make_signed(key, now, 1, {{"t", tag}},
+                                                i == n_events ? "fanout end" : "fanout event " + std::to_string(i)));
+        st->index.emplace(st->events.back().id, i);
+    }
+    st->sent_ns = std::make_unique<std::atomic<int64_t>[]>(st->events.size());
+
+    // Connection 0 publishes; the others subscribe.
+    st->conns = connect_all(r, o, n_subs + 1, connect_errors);
+    if (open_count(*st->conns) < 2) return err(connect_errors.count() ? connect_errors.first() : "no connections");
+    r.set_stall_timeout(o.timeout);
+    st->epoch = Clock::now();
+    std::vector<size_t> open;
+    for (size_t i = 0; i < st->conns->size(); ++i)
+        if ((*st->conns)[i].client) open.push_back(i);
+    const size_t pub = open[0], subscribed = open.size() - 1;
+    st->subs.resize(subscribed);
+    for (size_t k = 0; k < subscribed; ++k) r.spawn((*st->conns)[open[k + 1]].ctx, subscriber(st, open[k + 1], k));
+    // Publish once every subscription is in place (or the relay stopped confirming them).
+    const auto sub_deadline = Clock::now() + o.timeout;
+    while (st->ready.load() + errors.count() < subscribed && Clock::now() < sub_deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const auto start = Clock::now();
+    st->stop_at = start + o.duration;
+    r.spawn((*st->conns)[pub].ctx, publisher(st, pub));
+    const bool complete = r.wait(st->stop_at + o.timeout);
+    const auto end = Clock::now();
+    close_all(r, st->conns);
+    r.finish();
+
+    uint64_t delivered = 0, duplicates = 0;
+    LatencyRecorder latency;
+    for (auto& s : st->subs) {
+        delivered += s.got;
+        duplicates += s.duplicates;
+        latency.merge(s.latency);
+    }
+    const int64_t acc = std::max<int64_t>(0, st->accepted.load());
+    const uint64_t expected = uint64_t(acc) * subscribed;
+    Report rep("fanout");
+    add_common(rep, o, r);
+    rep.add("subscribers", uint64_t(subscribed)).add("tag", tag).add("published", st->published);
+    rep.add("accepted", uint64_t(acc)).add("rejected", st->rejected);
+    rep.add("expected", expected).add("delivered", delivered).add("missing", expected - std::min(expected, delivered));
+    rep.add("duplicates", duplicates).add("complete", uint64_t(complete && delivered == expected ? 1 : 0));
+    const uint64_t n_errors = connect_errors.count() + errors.count();
+    rep.add("errors", n_errors);
+    if (n_errors) rep.add("first_error", connect_errors.count() ? connect_errors.first() : errors.first());
+    rep.add("seconds", seconds(end - start)).add("deliveries_per_sec", per_second(delivered, end - start));
+    add_latency(rep, latency);
+    return rep;
+}
+
+}  // namespace wsn::loadgen
