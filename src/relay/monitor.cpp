@@ -1,7 +1,5 @@
 #include "relay/monitor.hpp"
 
-#include <algorithm>
-
 namespace wsn::relay {
 
 namespace {
@@ -17,12 +15,7 @@ void Monitor::run() {
 }
 
 void Monitor::deliver(const LiveEvent& e) {
-    for (const Sub& s : subs_)
-        if (nostr::matches_any(s.filters, e.event)) sh_.send_event(s.conn, s.id, e.json);
-}
-
-void Monitor::remove(uint64_t conn, const std::string* sub) {
-    std::erase_if(subs_, [&](const Sub& s) { return s.conn == conn && (!sub || s.id == *sub); });
+    subs_.for_each_match(e.event, [&](const Subscriptions::Target& t) { sh_.send_event(t.conn, t.sub, e.json); });
 }
 
 void Monitor::handle(MonitorMsg& m) {
@@ -30,15 +23,16 @@ void Monitor::handle(MonitorMsg& m) {
         [&](auto& v) {
             using T = std::decay_t<decltype(v)>;
             if constexpr (std::is_same_v<T, mon::Subscribe>) {
-                remove(v.conn, &v.sub);
+                // A replaced subscription gets nothing more under its old filters.
+                subs_.remove(v.conn, v.sub);
                 for (auto& [batch, ev] : recent_)
                     if (batch > v.watermark && nostr::matches_any(v.filters, ev->event))
                         sh_.send_event(v.conn, v.sub, ev->json);
-                subs_.push_back(Sub{v.conn, std::move(v.sub), std::move(v.filters)});
+                subs_.add(v.conn, v.sub, std::move(v.filters));
             } else if constexpr (std::is_same_v<T, mon::Unsubscribe>) {
-                remove(v.conn, &v.sub);
+                subs_.remove(v.conn, v.sub);
             } else if constexpr (std::is_same_v<T, mon::CloseConn>) {
-                remove(v.conn, nullptr);
+                subs_.remove_conn(v.conn);
             } else if constexpr (std::is_same_v<T, mon::Stored>) {
                 for (auto& ev : v.events) {
                     deliver(*ev);
