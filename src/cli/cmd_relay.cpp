@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "relay/config.hpp"
 #include "relay/relay.hpp"
+#include "relay/relay_url.hpp"
 
 namespace wsn::cli {
 
@@ -21,6 +22,7 @@ struct RelayFlags {
     std::string key_file;
     std::vector<std::string> listen, listen_tls;
     std::string tls_cert, tls_key;
+    std::vector<std::string> public_urls;
     bool no_plaintext = false;
     bool print_config = false;
 };
@@ -55,6 +57,11 @@ int run(const RelayFlags& f) {
     if (!f.tls_cert.empty()) cfg.tls_cert = f.tls_cert;
     if (!f.tls_key.empty()) cfg.tls_key = f.tls_key;
     if (f.no_plaintext) cfg.allow_plaintext = false;
+    if (!f.public_urls.empty()) {
+        for (const auto& u : f.public_urls)
+            if (auto n = relay::normalize_relay_url(u); !n) return fail("bad --public-url: " + n.error().message, 2);
+        cfg.public_urls = f.public_urls;
+    }
 
     // Signals are taken by one thread with sigwait, so no handler runs inside the relay's code.
     sigset_t set;
@@ -101,6 +108,8 @@ void register_relay(CLI::App& app, Dispatch& dispatch) {
     c->add_option("--listen-tls", f->listen_tls, "Listen with TLS (wsns/wss) on ADDR:PORT (repeatable)");
     c->add_option("--tls-cert", f->tls_cert, "TLS certificate (PEM) for --listen-tls");
     c->add_option("--tls-key", f->tls_key, "TLS private key (PEM) for --listen-tls");
+    c->add_option("--public-url", f->public_urls,
+                  "A ws:// or wss:// URL clients reach the relay at; NIP-42 AUTH must name one (repeatable)");
     c->add_flag("--no-plaintext", f->no_plaintext, "Refuse clients that do not speak wsn (no ws/wss)");
     c->add_flag("--print-config", f->print_config, "Print an example configuration file and exit");
     dispatch.on(c, [f] { return run(*f); });

@@ -9,6 +9,7 @@
 #define TOML_HEADER_ONLY 1
 #include <toml++/toml.h>
 
+#include "relay/relay_url.hpp"
 #include "util/hex.hpp"
 
 namespace wsn::relay {
@@ -27,8 +28,9 @@ struct Pubkeys { std::vector<std::string> Config::*field; };
 struct Kinds { std::vector<uint16_t> Config::*field; };
 struct Rate { RateLimit Config::*field; };
 struct Listeners { bool tls; };  // the entries of Config::listen with this tls flag
+struct Urls { std::vector<std::string> Config::*field; };  // relay URLs (relay_url.hpp)
 
-using Target = std::variant<Text, Pubkey, Flag, Count, Threads, Seconds, Duration, Pubkeys, Kinds, Rate, Listeners>;
+using Target = std::variant<Text, Pubkey, Flag, Count, Threads, Seconds, Duration, Pubkeys, Kinds, Rate, Listeners, Urls>;
 
 struct Key {
     std::string_view section, name;
@@ -61,11 +63,13 @@ const Key kKeys[] = {
     {"relay", "tls_cert", Text{&Config::tls_cert}, "PEM certificate chain for the TLS listeners. It never stands for the relay's identity, which is its key.", R"("/etc/wsn/fullchain.pem")"},
     {"relay", "tls_key", Text{&Config::tls_key}, "PEM private key of tls_cert.", R"("/etc/wsn/privkey.pem")"},
     {"relay", "allow_plaintext", Flag{&Config::allow_plaintext}, "Serve ws/wss clients (plain NIP-01, no wsn.v1 handshake) as well as wsn/wsns."},
+    {"relay", "public_urls", Urls{&Config::public_urls}, "The ws:// and wss:// URLs clients reach the relay at. A NIP-42 AUTH event's relay tag must name one of them (compared without case in scheme and host, default port or trailing slash). Unset: any relay tag is accepted.", R"(["wss://relay.example.com"])"},
 
     {"info", "name", Text{&Config::name}, "Relay name (NIP-11 name); keep it under 30 characters."},
     {"info", "description", Text{&Config::description}, "Plain-text description (NIP-11 description)."},
     {"info", "contact", Text{&Config::contact}, "An alternative contact URI such as mailto: or https: (NIP-11 contact)."},
     {"info", "icon", Text{&Config::icon}, "URL of a square image (NIP-11 icon)."},
+    {"info", "software", Text{&Config::software}, "URL of the relay software's project page (NIP-11 software). Unset: not shown.", R"("https://git.example.org/wsn")"},
     {"info", "pubkey", Pubkey{&Config::operator_pubkey}, "The operator's own pubkey, hex (NIP-11 pubkey); not the relay's key, which NIP-11 shows as self.", R"("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798")"},
 
     {"limits", "max_message_bytes", Count{&Config::max_message_bytes}, "Largest client message (one WebSocket message), in bytes."},
@@ -216,6 +220,23 @@ struct Reader {
         cfg.listen.insert(cfg.listen.end(), out.begin(), out.end());
         return true;
     }
+    bool operator()(const Urls& t) {
+        std::vector<std::string> out;
+        std::string bad;
+        bool ok = each_element("a URL string such as \"wss://relay.example.com\"", [&](const toml::node& e) {
+            auto s = e.value_exact<std::string>();
+            if (!s) return false;
+            if (auto n = normalize_relay_url(*s); !n) {
+                bad = n.error().message;
+                return false;
+            }
+            out.push_back(*s);
+            return true;
+        });
+        if (!ok && !bad.empty()) error = "bad value for '" + key + "'" + where + ": " + bad;
+        if (ok) cfg.*t.field = std::move(out);
+        return ok;
+    }
     bool operator()(const Rate& t) {
         const toml::table* tbl = node.as_table();
         if (!tbl) return fail("a table { per_second = N, burst = N }");
@@ -322,6 +343,10 @@ struct Writer {
         for (const auto& a : cfg.listen)
             if (a.tls == t.tls) v.push_back(string_text(listen_text(a)));
         return v.empty() ? "" : list(v, [](const std::string& s) { return s; });
+    }
+    std::string operator()(const Urls& t) {
+        const auto& v = cfg.*t.field;
+        return v.empty() ? "" : list(v, [](const std::string& s) { return string_text(s); });
     }
     std::string operator()(const Rate& t) {
         const RateLimit& r = cfg.*t.field;

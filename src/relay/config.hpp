@@ -25,10 +25,12 @@ struct Config {
     std::vector<net::ListenAddress> listen;  // default: 0.0.0.0:7447 and [::]:7447
     std::string tls_cert, tls_key;           // needed by TLS listeners
     bool allow_plaintext = true;             // ws/wss for clients without wsn.v1
+    std::vector<std::string> public_urls;    // ws(s):// URLs clients use; NIP-42 relay tags must name one
 
     // [info] (NIP-11)
     std::string name = "wsn relay", description, contact, icon;
     std::string operator_pubkey;  // NIP-11 `pubkey` (hex), the operator's own key
+    std::string software;         // NIP-11 `software` (a URL); omitted when empty
 
     // [limits]
     size_t max_message_bytes = 512 * 1024;

@@ -47,7 +47,7 @@ std::string nip11_document(const Config& cfg, const crypto::XOnlyPubkey& self,
     for (int n : kSupportedNips) out += std::to_string(n) + ',';
     out.back() = ']';
 
-    string_field(out, "software", kSoftwareUrl);
+    string_field(out, "software", cfg.software);
     string_field(out, "version", version);
 
     key(out, "limitation");

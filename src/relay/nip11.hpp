@@ -13,12 +13,10 @@ namespace wsn::relay {
 
 // NIPs the relay implements, as listed in supported_nips.
 inline constexpr int kSupportedNips[] = {1, 9, 11, 40, 42, 45, 70};
-// NIP-11 `software`: the project's homepage.
-inline constexpr std::string_view kSoftwareUrl = "https://github.com/wsn-relay/wsn";
 
 // The document as compact JSON: name, description, pubkey (the operator's, when set),
-// contact, icon (when set), self (the relay's own key, hex), supported_nips, software,
-// version (when not empty), limitation {...} from cfg, and "wsn": the relay's
+// contact, icon (when set), self (the relay's own key, hex), supported_nips, software
+// (when configured: the project has no URL of its own to claim), version (when not empty), limitation {...} from cfg, and "wsn": the relay's
 // wsn:// addresses as given (canonical form, one per listener and host address).
 std::string nip11_document(const Config& cfg, const crypto::XOnlyPubkey& self,
                            const std::vector<std::string>& wsn_addresses, std::string_view version = "");

@@ -6,6 +6,7 @@
 
 #include "nostr/message.hpp"
 #include "nostr/nip40.hpp"
+#include "relay/relay_url.hpp"
 #include "relay/write_policy.hpp"
 #include "util/hex.hpp"
 
@@ -194,7 +195,7 @@ void Verifier::on_close(Conn& c, nostr::ClientClose& m) {
     sh_.query_inbox.push(req::Close{c.info.id, std::move(m.sub_id)});
 }
 
-// NIP-42: kind 22242, our challenge, recent, signed.
+// NIP-42: kind 22242, our challenge, recent, signed, for our URL (when configured).
 void Verifier::on_auth(Conn& c, nostr::ClientAuth& m) {
     sh_.metrics.messages.inc("AUTH");
     const nostr::Event& e = m.event;
@@ -204,7 +205,13 @@ void Verifier::on_auth(Conn& c, nostr::ClientAuth& m) {
     auto ch = nostr::first_tag_value(e, "challenge");
     if (!ch || *ch != c.challenge) return fail("invalid: wrong or missing challenge");
     if (std::llabs(e.created_at - unix_now()) > 600) return fail("invalid: AUTH event created_at is not recent");
-    if (!nostr::first_tag_value(e, "relay")) return fail("invalid: AUTH event has no relay tag");
+    auto relay = nostr::first_tag_value(e, "relay");
+    if (!relay) return fail("invalid: AUTH event has no relay tag");
+    if (!relay_url_matches(sh_.cfg.public_urls, *relay)) {
+        std::string known;
+        for (const std::string& u : sh_.cfg.public_urls) known += (known.empty() ? "" : ", ") + u;
+        return fail("invalid: AUTH relay tag '" + std::string(*relay) + "' is not this relay's URL (" + known + ")");
+    }
     c.authed.insert(e.pubkey);
     sh_.send_ok(c.info.id, e.id, true, "");
 }

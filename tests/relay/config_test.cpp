@@ -61,6 +61,8 @@ void expect_same(const Config& a, const Config& b) {
     EXPECT_EQ(a.tls_cert, b.tls_cert);
     EXPECT_EQ(a.tls_key, b.tls_key);
     EXPECT_EQ(a.allow_plaintext, b.allow_plaintext);
+    EXPECT_EQ(a.public_urls, b.public_urls);
+    EXPECT_EQ(a.software, b.software);
     EXPECT_EQ(a.name, b.name);
     EXPECT_EQ(a.description, b.description);
     EXPECT_EQ(a.contact, b.contact);
@@ -114,6 +116,7 @@ listen_tls = ["0.0.0.0:443"]
 tls_cert = "cert.pem"
 tls_key = "key.pem"
 allow_plaintext = false
+public_urls = ["wss://relay.example.com", "ws://127.0.0.1:7447/"]
 
 [info]
 name = "Test \"relay\""
@@ -121,6 +124,7 @@ description = "Line one\n\nLine two"
 contact = "mailto:op@example.com"
 icon = "https://example.com/i.png"
 pubkey = "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+software = "https://git.example.org/wsn"
 
 [limits]
 max_message_bytes = 1000
@@ -165,6 +169,8 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.tls_cert, "cert.pem");
     EXPECT_EQ(c.tls_key, "key.pem");
     EXPECT_FALSE(c.allow_plaintext);
+    EXPECT_EQ(c.public_urls, (std::vector<std::string>{"wss://relay.example.com", "ws://127.0.0.1:7447/"}));
+    EXPECT_EQ(c.software, "https://git.example.org/wsn");
     EXPECT_EQ(c.name, "Test \"relay\"");
     EXPECT_EQ(c.description, "Line one\n\nLine two");
     EXPECT_EQ(c.contact, "mailto:op@example.com");
@@ -295,6 +301,18 @@ TEST_F(ConfigFile, BadListenAddress) {
     EXPECT_NE(s.error().message.find("'relay.listen_tls[0]'"), std::string::npos) << s.error().message;
 }
 
+TEST_F(ConfigFile, BadPublicUrlIsNamed) {
+    Config c;
+    auto s = load("[relay]\npublic_urls = [\"wss://ok.example\", \"relay.example.com\"]\n", c);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("'relay.public_urls'"), std::string::npos) << s.error().message;
+    EXPECT_NE(s.error().message.find("relay.example.com"), std::string::npos) << s.error().message;
+    EXPECT_TRUE(c.public_urls.empty());
+    s = load("[relay]\npublic_urls = [1]\n", c);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("'relay.public_urls[0]'"), std::string::npos) << s.error().message;
+}
+
 TEST_F(ConfigFile, SyntaxErrorAndMissingFile) {
     Config c;
     std::string p = write("[limits]\nmax_filters = = 3\n");
@@ -320,6 +338,8 @@ TEST_F(ConfigFile, ExampleParsesBackToDefaults) {
     ASSERT_TRUE(s.ok()) << s.error().message << "\n" << text;
     EXPECT_EQ(listen_str(e.listen), "0.0.0.0|7447 ::|7447 0.0.0.0|7448|tls ");
     EXPECT_FALSE(e.write_policy_plugin.empty());
+    EXPECT_FALSE(e.public_urls.empty());
+    EXPECT_FALSE(e.software.empty());
 }
 
 TEST_F(ConfigFile, DocsAreInSyncWithTheKeyTable) {

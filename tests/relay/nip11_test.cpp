@@ -30,6 +30,7 @@ TEST(Nip11, EveryFieldParsesBack) {
     cfg.contact = "mailto:op@example.com";
     cfg.icon = "https://example.com/i.png";
     cfg.operator_pubkey = kOperator;
+    cfg.software = "https://git.example.org/wsn";
     cfg.max_message_bytes = 1000;
     cfg.max_subscriptions = 7;
     cfg.max_filters = 3;
@@ -51,7 +52,7 @@ TEST(Nip11, EveryFieldParsesBack) {
     EXPECT_EQ(std::string_view(root["icon"]), cfg.icon);
     EXPECT_EQ(std::string_view(root["pubkey"]), kOperator);
     EXPECT_EQ(std::string_view(root["self"]), kSelf);
-    EXPECT_EQ(std::string_view(root["software"]), kSoftwareUrl);
+    EXPECT_EQ(std::string_view(root["software"]), cfg.software);
     EXPECT_EQ(std::string_view(root["version"]), "0.1.0");
 
     std::vector<int64_t> nips;
@@ -78,12 +79,12 @@ TEST(Nip11, EveryFieldParsesBack) {
 }
 
 TEST(Nip11, UnsetFieldsAreLeftOut) {
-    Config cfg;  // defaults: no description, contact, icon or operator pubkey
+    Config cfg;  // defaults: no description, contact, icon, operator pubkey or software
     std::string doc = nip11_document(cfg, key_of(kSelf), {});
     simdjson::dom::parser p;
     simdjson::dom::element root;
     ASSERT_EQ(p.parse(doc).get(root), simdjson::SUCCESS) << doc;
-    for (const char* k : {"description", "contact", "icon", "pubkey", "version"})
+    for (const char* k : {"description", "contact", "icon", "pubkey", "software", "version"})
         EXPECT_EQ(root[k].error(), simdjson::NO_SUCH_FIELD) << k;
     EXPECT_EQ(std::string_view(root["name"]), "wsn relay");
     EXPECT_EQ(root["wsn"].get_array().size(), 0u);
