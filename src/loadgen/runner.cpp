@@ -10,8 +10,14 @@ namespace wsn::loadgen {
 
 namespace asio = boost::asio;
 
+// An io_context whose services can be shut down before any context is destroyed.
+struct Ioc : asio::io_context {
+    using asio::io_context::io_context;
+    void shut_down() { shutdown(); }
+};
+
 struct Runner::Context {
-    asio::io_context ioc{1};
+    Ioc ioc{1};
     asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(ioc);
 };
 
@@ -23,8 +29,10 @@ Runner::Runner(unsigned threads) {
 
 Runner::~Runner() {
     finish();
-    // Destroying a context destroys the coroutines still suspended on it (and the
-    // connections they hold) while its services still exist.
+    // An abandoned coroutine may hold (through shared state) connections of other
+    // contexts too: shut every context down first, which destroys the coroutines while
+    // every context's services still exist; only then destroy the contexts.
+    for (auto& c : contexts_) c->ioc.shut_down();
     contexts_.clear();
 }
 
