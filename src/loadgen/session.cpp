@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "loadgen/proc.hpp"
+
 namespace wsn::loadgen {
 
 namespace asio = boost::asio;
@@ -51,6 +53,7 @@ asio::awaitable<void> closer(Conns conns, size_t i) { co_await (*conns)[i].clien
 }  // namespace
 
 Conns connect_all(Runner& r, const BenchOptions& o, size_t n, Errors& errors) {
+    raise_nofile(n + 64);  // e.g. 1,000 fanout subscribers pass the usual soft limit of 1,024
     auto st = std::make_shared<ConnectState>(o, errors);
     st->conns->resize(n);
     const size_t dialers = std::min(n, kMaxDialing);

@@ -41,7 +41,7 @@ private:
 };
 
 // Opens n connections (at most 256 dialing at once), spread over the runner's
-// contexts; slots whose connection failed stay empty. Bounded by the client's
+// contexts, raising the open-file limit to fit them; slots whose connection failed stay empty. Bounded by the client's
 // connect and handshake timeouts.
 Conns connect_all(Runner& r, const BenchOptions& o, size_t n, Errors& errors);
 // Closes every open connection (each close is bounded by the client).
