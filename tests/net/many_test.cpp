@@ -49,8 +49,7 @@ std::pair<int, uint16_t> fork_server(const crypto::SecretKey& relay) {
     return {pid, port};
 }
 
-// Disabled: does not finish within 300 s here (cause not found yet; see issue 4's note).
-TEST(NetMany, DISABLED_TwoThousandConcurrentWsnSessions) {
+TEST(NetMany, TwoThousandConcurrentWsnSessions) {
     rlimit rl{};
     ::getrlimit(RLIMIT_NOFILE, &rl);
     if (rl.rlim_cur < 2 * kSessions + 100) {
@@ -89,14 +88,21 @@ TEST(NetMany, DISABLED_TwoThousandConcurrentWsnSessions) {
         o.connect_timeout = o.handshake_timeout = 60s;
         auto c = co_await net::Client::connect(ioc.get_executor(), url, o);
         if (c) {
+            // No co_await inside ?: here: gcc 12 then destroys a temporary twice.
+            std::string error;
             auto w = co_await (*c)->write("[\"REQ\",\"s" + std::to_string(i) + "\",{}]");
-            auto r = w ? co_await (*c)->read() : Result<std::string>(w.error());
-            if (r) {
-                clients[i] = std::move(*c);
-                ++ready;
-                co_return;
+            if (w) {
+                auto r = co_await (*c)->read();
+                if (r) {
+                    clients[i] = std::move(*c);
+                    ++ready;
+                    co_return;
+                }
+                error = r.error().message;
+            } else {
+                error = w.error().message;
             }
-            if (first_error.empty()) first_error = r.error().message;
+            if (first_error.empty()) first_error = error;
         } else if (first_error.empty()) {
             first_error = c.error().message;
         }
@@ -111,7 +117,7 @@ TEST(NetMany, DISABLED_TwoThousandConcurrentWsnSessions) {
     const long rss1 = rss_kib(pid);
     std::printf("server RSS: %ld KiB idle, %ld KiB with %d wsn sessions: %.1f KiB per session\n", rss0, rss1,
                 kSessions, double(rss1 - rss0) / kSessions);
-    EXPECT_LT(double(rss1 - rss0) / kSessions, 40.0) << "per-session memory far above the 20 KB goal";
+    EXPECT_LT(double(rss1 - rss0) * 1024 / kSessions, 20000.0) << "per-session memory above the 20 KB goal";
 
     int closed = 0;
     for (auto& c : clients)
@@ -123,6 +129,7 @@ TEST(NetMany, DISABLED_TwoThousandConcurrentWsnSessions) {
             }(*c, closed),
             asio::detached);
     until = std::chrono::steady_clock::now() + 60s;
+    ioc.restart();  // it stopped when the last connect finished and nothing was pending
     while (closed < kSessions && std::chrono::steady_clock::now() < until) ioc.run_one_for(100ms);
     EXPECT_EQ(closed, kSessions);
 }

@@ -104,8 +104,7 @@ TEST(NetSchemes, WssVerifiesTheCertificateUnlessTurnedOff) {
     ASSERT_TRUE(n) << n.error().message;
 }
 
-// Disabled: the close arrives with code 1008 but an empty reason (known bug, see issue 4's note).
-TEST(NetSchemes, DISABLED_PlaintextRefusedWhenNotAllowed) {
+TEST(NetSchemes, PlaintextRefusedWhenNotAllowed) {
     auto relay_key = crypto::SecretKey::generate();
     auto opts = local_options(relay_key);
     opts.allow_plaintext = false;

@@ -23,6 +23,7 @@
 
 #include "nostr/nip19.hpp"
 #include "wsn/connection.hpp"
+#include "wsn/net/close_frame.hpp"
 #include "wsn/net/socks5.hpp"
 #include "wsn/net/subprotocol.hpp"
 
@@ -97,11 +98,7 @@ public:
                                  asio::redirect_error(asio::use_awaitable, ec));
     }
     awaitable<void> close(uint16_t code, std::string_view reason, error_code& ec) override {
-        websocket::close_reason cr;
-        cr.code = code;
-        reason = reason.substr(0, 123);
-        cr.reason.assign(reason.data(), reason.size());
-        co_await ws_.async_close(cr, asio::redirect_error(asio::use_awaitable, ec));
+        co_await ws_.async_close(detail::close_frame(code, reason), asio::redirect_error(asio::use_awaitable, ec));
     }
     bool got_binary() const override { return ws_.got_binary(); }
     void set_binary(bool b) override { ws_.binary(b); }

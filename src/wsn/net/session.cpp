@@ -20,6 +20,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "wsn/connection.hpp"
+#include "wsn/net/close_frame.hpp"
 #include "wsn/net/server_core.hpp"
 #include "wsn/net/subprotocol.hpp"
 
@@ -285,10 +286,7 @@ private:
     awaitable<void> close_now(Self /*kept alive*/) { co_await send_close(); }
     awaitable<void> send_close() {
         beast::error_code ec;
-        websocket::close_reason cr;
-        cr.code = close_code_;
-        cr.reason.assign(close_reason_.data(), std::min<size_t>(close_reason_.size(), 123));
-        co_await ws_.async_close(cr, asio::redirect_error(asio::use_awaitable, ec));
+        co_await ws_.async_close(close_frame(close_code_, close_reason_), asio::redirect_error(asio::use_awaitable, ec));
     }
 
     static constexpr size_t kMaxIdleBuffer = 4096;
