@@ -2,7 +2,7 @@
 // The server runs on one I/O thread, the load generator on another; the server
 // thread's CPU time gives rates per server core, independent of the generator's load.
 //
-//   transport_bench [--seconds N] [--conns N] [--window N]
+//   transport_bench [--seconds N] [--conns N] [--window N] [--only wsn|wsns|wss|ws]
 //
 // Handshakes: each connection is opened, carries one small message each way, and is
 // closed. Messages: 1 KiB NIP-01-sized texts echoed by the server, several in flight.
@@ -144,10 +144,12 @@ struct Bench {
 
 int main(int argc, char** argv) {
     Bench b;
+    std::string only;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--seconds")) b.seconds = std::atof(argv[i + 1]);
         else if (!std::strcmp(argv[i], "--conns")) b.conns = std::atoi(argv[i + 1]);
         else if (!std::strcmp(argv[i], "--window")) b.window = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--only")) only = argv[i + 1];
     }
     char dir[] = "/tmp/wsn-bench-XXXXXX";
     if (!::mkdtemp(dir)) return 1;
@@ -193,6 +195,7 @@ int main(int argc, char** argv) {
     std::printf("%-5s %14s %18s %14s %18s\n", "", "handshakes/s", "hs/s per srv core", "1KiB msgs/s",
                 "msgs/s per srv core");
     for (auto& r : rows) {
+        if (!only.empty() && only != r.name) continue;
         auto hs = b.handshakes(r.url);
         auto ms = b.messages(r.url);
         std::printf("%-5s %14.0f %18.0f %14.0f %18.0f", r.name, hs.per_wall, hs.per_server_cpu, ms.per_wall,

@@ -29,10 +29,18 @@ void update(EVP_CIPHER_CTX* c, uint8_t* out, const uint8_t* in, size_t n) {
     if (n > head) check(EVP_CipherUpdate(c, out + head, &len, in + head, static_cast<int>(n - head)));
 }
 
+// Fetched once: OpenSSL 3 looks the algorithm up by name (under a lock) each time a
+// context is set up with EVP_chacha20_poly1305(), and a handshake sets up several.
+const EVP_CIPHER* chacha20_poly1305() {
+    static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr);
+    if (!cipher) std::abort();
+    return cipher;
+}
+
 EVP_CIPHER_CTX* new_ctx(int enc) {
     EVP_CIPHER_CTX* c = EVP_CIPHER_CTX_new();
     if (!c) std::abort();
-    check(EVP_CipherInit_ex(c, EVP_chacha20_poly1305(), nullptr, nullptr, nullptr, enc));
+    check(EVP_CipherInit_ex(c, chacha20_poly1305(), nullptr, nullptr, nullptr, enc));
     return c;
 }
 

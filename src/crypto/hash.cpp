@@ -29,8 +29,10 @@ Hash32 sha256(std::string_view data) {
 }
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_) std::abort();
-    check(EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr));
+    // Fetched once: OpenSSL 3 looks EVP_sha256() up by name (under a lock) on each init.
+    static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (!ctx_ || !md) std::abort();
+    check(EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), md, nullptr));
 }
 
 Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }

@@ -140,3 +140,27 @@ TEST(Keys, BadInputsGiveErrorsWithoutTheSecret) {
     not_on_curve[32] = 5;  // x = 5 is not on secp256k1
     EXPECT_FALSE(parse_public_key(not_on_curve).ok());
 }
+
+// parse_public_key remembers the last point it parsed (a handshake uses each twice):
+// the memory must never make a different or invalid encoding pass.
+TEST(Keys, ParsingAPointAgainGivesTheSameAnswer) {
+    auto k = SecretKey::generate();
+    auto pub = k.public_key();
+    for (int round = 0; round < 2; ++round) {
+        auto p = parse_public_key(pub.bytes);
+        ASSERT_TRUE(p.ok());
+        EXPECT_EQ(p->bytes, pub.bytes);
+    }
+    auto other = pub.bytes;
+    other[0] = other[0] == 0x02 ? 0x03 : 0x02;  // the negated point: valid, and different
+    auto neg = parse_public_key(other);
+    ASSERT_TRUE(neg.ok());
+    EXPECT_EQ(neg->bytes, other);
+    EXPECT_FALSE(ct_equal(ecdh(k, *neg).span(), ecdh(k, pub).span()));
+    uint8_t not_on_curve[33] = {0x02};
+    not_on_curve[32] = 5;
+    EXPECT_FALSE(parse_public_key(not_on_curve).ok());
+    EXPECT_FALSE(parse_public_key(not_on_curve).ok());
+    uint8_t zeros[33] = {};
+    EXPECT_FALSE(parse_public_key(zeros).ok());
+}
