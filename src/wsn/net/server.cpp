@@ -68,6 +68,8 @@ struct Server::Impl : detail::ServerCore {
         tls_ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                              asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                              asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+        // OpenSSL's record buffers (~34 KB) are freed while a connection is idle.
+        SSL_CTX_set_mode(tls_ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
         boost::system::error_code ec;
         tls_ctx->use_certificate_chain_file(opts.tls_cert_file, ec);
         if (ec) return err("cannot load TLS certificate " + opts.tls_cert_file + ": " + ec.message());
