@@ -97,6 +97,7 @@ const Key kKeys[] = {
     {"rate_limits", "reqs_per_ip", Rate{&Config::reqs_per_ip}, "REQ and COUNT messages per client IP address."},
 
     {"threads", "verifiers", Threads{&Config::verifier_threads}, "Threads that parse and verify client messages. 0: one per core."},
+    {"threads", "io", Threads{&Config::io_threads}, "Threads that run the sockets: TLS, WebSocket, the wsn handshake and encryption, sending to subscribers. 0: one per core."},
 };
 // clang-format on
 

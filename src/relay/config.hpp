@@ -60,6 +60,7 @@ struct Config {
 
     // [threads]
     unsigned verifier_threads = 0;  // 0 = one per core
+    unsigned io_threads = 1;        // 0 = one per core
 };
 
 // Reads a TOML file into cfg (keys absent from the file keep their value).

@@ -106,6 +106,7 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     opts.handshake_timeout = cfg.handshake_timeout;
     opts.idle_timeout = cfg.idle_timeout;
     opts.max_message_bytes = cfg.max_message_bytes;
+    opts.io_threads = cfg.io_threads ? cfg.io_threads : std::max(1u, std::thread::hardware_concurrency());
 
     net::ServerHandler h;
     h.on_open = [&sh](const net::SessionInfo& info) {

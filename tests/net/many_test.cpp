@@ -22,7 +22,7 @@ namespace asio = boost::asio;
 constexpr int kSessions = 2000;
 
 // Runs an echoing server in a child; returns its pid and port.
-std::pair<int, uint16_t> fork_server(const crypto::SecretKey& relay) {
+std::pair<int, uint16_t> fork_server(const crypto::SecretKey& relay, unsigned io_threads = 1) {
     int fds[2];
     if (::pipe(fds) != 0) return {-1, 0};
     int pid = ::fork();
@@ -30,6 +30,7 @@ std::pair<int, uint16_t> fork_server(const crypto::SecretKey& relay) {
         ::close(fds[0]);
         net::ServerOptions o;
         o.key = relay;
+        o.io_threads = io_threads;
         o.listen.push_back({"127.0.0.1", 0, false});
         net::Server* srv = nullptr;
         net::ServerHandler h;
@@ -132,6 +133,54 @@ TEST(NetMany, TwoThousandConcurrentWsnSessions) {
     ioc.restart();  // it stopped when the last connect finished and nothing was pending
     while (closed < kSessions && std::chrono::steady_clock::now() < until) ioc.run_one_for(100ms);
     EXPECT_EQ(closed, kSessions);
+}
+
+// Several I/O threads (sessions on strands): every session gets exactly its own
+// messages back, in order, while all run at once.
+TEST(NetMany, SessionsOnSeveralIoThreadsKeepTheirOrder) {
+    constexpr int kClients = 100, kMessages = 20;
+    auto relay = crypto::SecretKey::generate();
+    auto [pid, port] = fork_server(relay, 2);
+    ASSERT_GT(pid, 0);
+    ASSERT_NE(port, 0);
+    struct Reap {
+        int pid;
+        ~Reap() {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+        }
+    } reap{pid};
+    const std::string url = "wsn://" + nostr::encode_npub(relay.xonly_pubkey()) + "@127.0.0.1:" + std::to_string(port);
+    asio::io_context ioc;
+    int good = 0, done = 0;
+    std::string first_error;
+    auto one = [&](int i) -> asio::awaitable<void> {
+        std::string error;
+        auto c = co_await net::Client::connect(ioc.get_executor(), url);
+        if (!c) error = c.error().message;
+        for (int m = 0; c && error.empty() && m < kMessages; ++m) {
+            const std::string text = "[\"REQ\",\"c" + std::to_string(i) + "-" + std::to_string(m) + "\",{}]";
+            auto w = co_await (*c)->write(text);
+            if (!w) {
+                error = w.error().message;
+                break;
+            }
+            auto r = co_await (*c)->read();
+            if (!r) error = r.error().message;
+            else if (*r != text) error = "got " + *r + " instead of " + text;
+        }
+        if (c) co_await (*c)->close();
+        if (error.empty()) ++good;
+        else if (first_error.empty()) first_error = error;
+        ++done;
+    };
+    for (int i = 0; i < kClients; ++i) asio::co_spawn(ioc, one(i), asio::detached);
+    auto until = std::chrono::steady_clock::now() + 60s;
+    while (done < kClients && std::chrono::steady_clock::now() < until) {
+        if (ioc.stopped()) ioc.restart();
+        ioc.run_one_for(100ms);
+    }
+    EXPECT_EQ(good, kClients) << first_error;
 }
 
 }  // namespace

@@ -62,7 +62,13 @@ public:
     // to prove it holds npub1… — wrong key, or someone in between".
     static boost::asio::awaitable<Result<std::unique_ptr<Client>>> connect(boost::asio::any_io_executor ex,
                                                                            std::string_view url,
-                                                                           ClientOptions opts = {});
+                                                                           ClientOptions opts);
+    // With the default options. An overload, not a default argument: gcc 12 destroys a
+    // defaulted argument's temporary twice when the call is inside co_await.
+    static boost::asio::awaitable<Result<std::unique_ptr<Client>>> connect(boost::asio::any_io_executor ex,
+                                                                           std::string_view url) {
+        return connect(std::move(ex), url, ClientOptions{});
+    }
 
     // The next NIP-01 text from the relay. An Error when the connection ended (the
     // close code and reason are then in close_info()) or a message failed (for wsn the
