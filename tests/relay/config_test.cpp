@@ -156,6 +156,7 @@ reqs_per_ip = { per_second = 100, burst = 1000 }
 
 [threads]
 verifiers = 3
+io = 2
 )";
 
 }  // namespace
@@ -199,6 +200,7 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.reqs_per_ip.per_second, 100);
     EXPECT_EQ(c.reqs_per_ip.burst, 1000);
     EXPECT_EQ(c.verifier_threads, 3u);
+    EXPECT_EQ(c.io_threads, 2u);
 
     // The test above sets every key the example documents, and no other.
     std::set<std::string> set_here;
