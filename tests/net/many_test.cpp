@@ -21,6 +21,15 @@ namespace {
 namespace asio = boost::asio;
 constexpr int kSessions = 2000;
 
+// Kills and reaps the server child at the end of a test.
+struct Reap {
+    int pid;
+    ~Reap() {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+    }
+};
+
 // Runs an echoing server in a child; returns its pid and port.
 std::pair<int, uint16_t> fork_server(const crypto::SecretKey& relay, unsigned io_threads = 1) {
     int fds[2];
@@ -63,13 +72,7 @@ TEST(NetMany, TwoThousandConcurrentWsnSessions) {
     auto [pid, port] = fork_server(relay);
     ASSERT_GT(pid, 0);
     ASSERT_NE(port, 0);
-    struct Reap {
-        int pid;
-        ~Reap() {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, nullptr, 0);
-        }
-    } reap{pid};
+    Reap reap{pid};
 
     const std::string url = "wsn://" + nostr::encode_npub(relay.xonly_pubkey()) + "@127.0.0.1:" + std::to_string(port);
     asio::io_context ioc;
@@ -143,13 +146,7 @@ TEST(NetMany, SessionsOnSeveralIoThreadsKeepTheirOrder) {
     auto [pid, port] = fork_server(relay, 2);
     ASSERT_GT(pid, 0);
     ASSERT_NE(port, 0);
-    struct Reap {
-        int pid;
-        ~Reap() {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, nullptr, 0);
-        }
-    } reap{pid};
+    Reap reap{pid};
     const std::string url = "wsn://" + nostr::encode_npub(relay.xonly_pubkey()) + "@127.0.0.1:" + std::to_string(port);
     asio::io_context ioc;
     int good = 0, done = 0;
