@@ -28,6 +28,14 @@ Hash32 sha256(std::string_view data) {
     return sha256(std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
 }
 
+Hash32 sha3_256(std::span<const uint8_t> data) {
+    static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA3-256", nullptr);
+    if (!md) std::abort();
+    Hash32 out;
+    check(EVP_Digest(data.data(), data.size(), out.data(), nullptr, md, nullptr));
+    return out;
+}
+
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
     // Fetched once: OpenSSL 3 looks EVP_sha256() up by name (under a lock) on each init.
     static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);

@@ -1,5 +1,6 @@
 #pragma once
-// SHA-256, HMAC-SHA256 and the two-output HKDF of BOLT 8, over OpenSSL 3.
+// SHA-256, HMAC-SHA256 and the two-output HKDF of BOLT 8, over OpenSSL 3; SHA3-256 for
+// the checksum of Tor v3 onion names.
 #include <array>
 #include <cstdint>
 #include <span>
@@ -28,6 +29,8 @@ public:
 private:
     void* ctx_;  // EVP_MD_CTX*
 };
+
+Hash32 sha3_256(std::span<const uint8_t> data);
 
 Hash32 hmac_sha256(std::span<const uint8_t> key, std::span<const uint8_t> data);
 

@@ -5,8 +5,10 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
+#include "crypto/hash.hpp"
 #include "nostr/nip19.hpp"
 #include "util/hex.hpp"
 
@@ -73,14 +75,28 @@ int base32_value(char c) {
     return -1;
 }
 
-// v3 only (rend-spec-v3): the last of the 35 decoded bytes is the version, 3.
+// v3 only (rend-spec-v3): the 35 decoded bytes are pubkey(32) | checksum(2) | version(1),
+// with checksum = SHA3-256(".onion checksum" | pubkey | version)[:2], which catches typos.
 Result<Host> parse_onion(std::string_view s, std::string_view label) {
     if (label.size() == 16) return err("v2 onion addresses are not supported (Tor removed them): " + quoted(s));
     if (label.size() != kOnionLength || !std::all_of(label.begin(), label.end(), [](char c) { return base32_value(c) >= 0; }))
         return err("bad onion address " + quoted(s) + " (needs 56 base32 characters before .onion)");
-    int version = (base32_value(label[54]) & 7) << 5 | base32_value(label[55]);
-    if (version != 3)
-        return err("bad onion address " + quoted(s) + " (version " + std::to_string(version) + ", expected 3)");
+    std::array<uint8_t, 35> raw{};
+    for (size_t i = 0; i < kOnionLength; ++i) {  // 5 bits per character, most significant first
+        const int v = base32_value(label[i]);
+        for (int b = 4; b >= 0; --b) {
+            const size_t bit = i * 5 + size_t(4 - b);
+            if (v >> b & 1) raw[bit / 8] |= uint8_t(0x80 >> bit % 8);
+        }
+    }
+    if (raw[34] != 3)
+        return err("bad onion address " + quoted(s) + " (version " + std::to_string(raw[34]) + ", expected 3)");
+    std::string input = ".onion checksum";
+    input.append(reinterpret_cast<const char*>(raw.data()), 32);
+    input.push_back(char(3));
+    const auto sum = crypto::sha3_256({reinterpret_cast<const uint8_t*>(input.data()), input.size()});
+    if (sum[0] != raw[32] || sum[1] != raw[33])
+        return err("bad onion address " + quoted(s) + " (checksum does not match: mistyped?)");
     return Host{std::string(s), HostKind::onion};
 }
 

@@ -1,4 +1,4 @@
-// SHA-256, HKDF (RFC 5869) and ChaCha20-Poly1305 behaviour.
+// SHA-256, SHA3-256, HKDF (RFC 5869) and ChaCha20-Poly1305 behaviour.
 #include <gtest/gtest.h>
 
 #include "crypto/aead.hpp"
@@ -15,6 +15,14 @@ TEST(Sha256, KnownAnswerAndIncremental) {
     Sha256 h;
     h.update(std::string_view("a")).update(std::string_view("bc"));
     EXPECT_EQ(h.finish(), sha256(std::string_view("abc")));
+}
+
+TEST(Sha3_256, FipsExamples) {
+    // NIST's FIPS 202 example values for "" and "abc".
+    EXPECT_EQ(to_hex(sha3_256({})), "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
+    const std::string_view abc = "abc";
+    EXPECT_EQ(to_hex(sha3_256({reinterpret_cast<const uint8_t*>(abc.data()), abc.size()})),
+              "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532");
 }
 
 TEST(Hkdf, Rfc5869Case3) {

@@ -132,6 +132,10 @@ const Bad kBad[] = {
     {at("duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzcza1.onion"),
      "bad onion address 'duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzcza1.onion' (needs 56 base32 "
      "characters before .onion)"},
+    // one character changed in the key part: the checksum catches it
+    {at("euckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion"),
+     "bad onion address 'euckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion' (checksum does not "
+     "match: mistyped?)"},
     {at("duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczaa.onion"),
      "bad onion address 'duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczaa.onion' (version 0, expected 3)"},
     // port
