@@ -111,6 +111,42 @@ Status Handshake::fail(ActFault f, std::string_view act, std::string what) {
     return err(std::string(act) + ": " + what);
 }
 
+crypto::Secret32 Handshake::write_e_act(std::span<uint8_t, kActOneSize> act, const crypto::PublicKey& remote) {
+    act[0] = kHandshakeVersion;
+    auto e_field = act.subspan<1, 33>();
+    auto c = act.subspan<34, 16>();
+    const crypto::PublicKey e_pub = e_.public_key();
+    std::copy(e_pub.bytes.begin(), e_pub.bytes.end(), e_field.begin());
+    mix_hash(h_, e_pub.bytes);
+    Secret32 k = mix_key(ck_, crypto::ecdh(e_, remote));
+    aead_->seal(k, 0, h_, {}, c);
+    mix_hash(h_, c);
+    return k;
+}
+
+// Checks length and version before any crypto, and works on copies of h and ck.
+Result<crypto::Secret32> Handshake::read_e_act(std::span<const uint8_t> act, const crypto::SecretKey& local,
+                                               std::string_view name) {
+    auto failed = [&](ActFault f, std::string what) { return Result<Secret32>(fail(f, name, std::move(what)).error()); };
+    if (act.size() != kActOneSize) return failed(ActFault::bad_length, bad_length(act.size(), kActOneSize));
+    if (act[0] != kHandshakeVersion) return failed(ActFault::bad_version, "bad version " + std::to_string(act[0]));
+    auto re = crypto::parse_public_key(act.subspan(1, 33));
+    if (!re) return failed(ActFault::bad_pubkey, "bad ephemeral key: " + re.error().message);
+    auto c = act.subspan(34, 16);
+
+    Hash32 h = h_;
+    Secret32 ck = ck_;
+    mix_hash(h, re->bytes);
+    Secret32 k = mix_key(ck, crypto::ecdh(local, *re));
+    if (!aead_->open(k, 0, h, c, {})) return failed(ActFault::bad_mac, "bad MAC");
+    mix_hash(h, c);
+
+    re_ = *re;
+    h_ = h;
+    ck_ = std::move(ck);
+    return k;
+}
+
 // ---- Act one: -> e, es ------------------------------------------------------
 // Initiator: e = generateKey(); h = SHA-256(h || e.pub); es = ECDH(e, rs);
 // ck, temp_k1 = HKDF(ck, es); c = encryptWithAD(temp_k1, 0, h, ""); h = SHA-256(h || c).
@@ -119,40 +155,16 @@ Status Handshake::fail(ActFault f, std::string_view act, std::string what) {
 ActOne Handshake::write_act_one() {
     require(role_ == Role::initiator && state_ == State::start);
     ActOne act{};
-    act[0] = kHandshakeVersion;
-    auto e_field = std::span(act).subspan<1, 33>();
-    auto c = std::span(act).subspan<34, 16>();
-
-    const crypto::PublicKey e_pub = e_.public_key();            // e
-    std::copy(e_pub.bytes.begin(), e_pub.bytes.end(), e_field.begin());
-    mix_hash(h_, e_pub.bytes);
-    Secret32 temp_k1 = mix_key(ck_, crypto::ecdh(e_, *rs_));   // es
-    aead_->seal(temp_k1, 0, h_, {}, c);
-    mix_hash(h_, c);
+    write_e_act(act, *rs_);  // es; temp_k1 serves this act only
     state_ = State::act_one_sent;
     return act;
 }
 
-// Responder: checks length and version, parses re, then mirrors the initiator with
-// es = ECDH(s, re) and checks c.
+// Responder: mirrors the initiator with es = ECDH(s, re).
 Status Handshake::read_act_one(std::span<const uint8_t> act) {
     require(role_ == Role::responder && state_ == State::start);
-    if (act.size() != kActOneSize) return fail(ActFault::bad_length, "act one", bad_length(act.size(), kActOneSize));
-    if (act[0] != kHandshakeVersion) return fail(ActFault::bad_version, "act one", "bad version " + std::to_string(act[0]));
-    auto re = crypto::parse_public_key(act.subspan(1, 33));
-    if (!re) return fail(ActFault::bad_pubkey, "act one", "bad ephemeral key: " + re.error().message);
-    auto c = act.subspan(34, 16);
-
-    Hash32 h = h_;
-    Secret32 ck = ck_;
-    mix_hash(h, re->bytes);                                       // e
-    Secret32 temp_k1 = mix_key(ck, crypto::ecdh(s_.secret, *re));  // es
-    if (!aead_->open(temp_k1, 0, h, c, {})) return fail(ActFault::bad_mac, "act one", "bad MAC");
-    mix_hash(h, c);
-
-    re_ = *re;
-    h_ = h;
-    ck_ = std::move(ck);
+    auto k = read_e_act(act, s_.secret, "act one");
+    if (!k) return k.error();
     state_ = State::act_one_received;
     return Ok{};
 }
@@ -165,41 +177,17 @@ Status Handshake::read_act_one(std::span<const uint8_t> act) {
 ActTwo Handshake::write_act_two() {
     require(role_ == Role::responder && state_ == State::act_one_received);
     ActTwo act{};
-    act[0] = kHandshakeVersion;
-    auto e_field = std::span(act).subspan<1, 33>();
-    auto c = std::span(act).subspan<34, 16>();
-
-    const crypto::PublicKey e_pub = e_.public_key();      // e
-    std::copy(e_pub.bytes.begin(), e_pub.bytes.end(), e_field.begin());
-    mix_hash(h_, e_pub.bytes);
-    temp_k2_ = mix_key(ck_, crypto::ecdh(e_, re_));        // ee
-    aead_->seal(temp_k2_, 0, h_, {}, c);
-    mix_hash(h_, c);
+    temp_k2_ = write_e_act(act, re_);  // ee
     state_ = State::act_two_sent;
     return act;
 }
 
-// Initiator: checks length and version, parses re, then mirrors the responder with
-// ee = ECDH(e, re) and checks c.
+// Initiator: mirrors the responder with ee = ECDH(e, re).
 Status Handshake::read_act_two(std::span<const uint8_t> act) {
     require(role_ == Role::initiator && state_ == State::act_one_sent);
-    if (act.size() != kActTwoSize) return fail(ActFault::bad_length, "act two", bad_length(act.size(), kActTwoSize));
-    if (act[0] != kHandshakeVersion) return fail(ActFault::bad_version, "act two", "bad version " + std::to_string(act[0]));
-    auto re = crypto::parse_public_key(act.subspan(1, 33));
-    if (!re) return fail(ActFault::bad_pubkey, "act two", "bad ephemeral key: " + re.error().message);
-    auto c = act.subspan(34, 16);
-
-    Hash32 h = h_;
-    Secret32 ck = ck_;
-    mix_hash(h, re->bytes);                                  // e
-    Secret32 temp_k2 = mix_key(ck, crypto::ecdh(e_, *re));   // ee
-    if (!aead_->open(temp_k2, 0, h, c, {})) return fail(ActFault::bad_mac, "act two", "bad MAC");
-    mix_hash(h, c);
-
-    re_ = *re;
-    h_ = h;
-    ck_ = std::move(ck);
-    temp_k2_ = std::move(temp_k2);
+    auto k = read_e_act(act, e_, "act two");
+    if (!k) return k.error();
+    temp_k2_ = std::move(*k);
     state_ = State::act_two_received;
     return Ok{};
 }

@@ -114,6 +114,13 @@ private:
     Handshake(Role role, const StaticKey& local, std::optional<crypto::PublicKey> remote_static,
               std::string_view prologue, std::optional<crypto::SecretKey> ephemeral);
     Status fail(ActFault f, std::string_view act, std::string what);
+    // Acts one and two share a shape: 0 || e.pub || c, with h = SHA-256(h || e.pub),
+    // ck, k = HKDF(ck, dh) and c = encryptWithAD(k, 0, h, ""); then h = SHA-256(h || c).
+    // Writing: dh = ECDH(e, remote); returns k.
+    crypto::Secret32 write_e_act(std::span<uint8_t, kActOneSize> act, const crypto::PublicKey& remote);
+    // Reading: dh = ECDH(local, re); on success commits h, ck and re and returns k.
+    [[nodiscard]] Result<crypto::Secret32> read_e_act(std::span<const uint8_t> act, const crypto::SecretKey& local,
+                                                      std::string_view name);
 
     Role role_;
     State state_ = State::start;
