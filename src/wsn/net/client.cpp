@@ -4,16 +4,9 @@
 
 #include "wsn/net/client.hpp"
 
-#include <map>
-#include <mutex>
-
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -24,8 +17,9 @@
 #include "nostr/nip19.hpp"
 #include "wsn/connection.hpp"
 #include "wsn/net/close_frame.hpp"
-#include "wsn/net/socks5.hpp"
+#include "wsn/net/dial.hpp"
 #include "wsn/net/subprotocol.hpp"
+#include "wsn/net/tls_client.hpp"
 
 namespace wsn::net {
 
@@ -36,6 +30,8 @@ namespace websocket = beast::websocket;
 using asio::awaitable;
 using asio::ip::tcp;
 using boost::system::error_code;
+using detail::Deadline;
+using detail::host_port;
 
 namespace {
 
@@ -70,13 +66,7 @@ public:
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
             co_return;
         } else {
-            SSL* ssl = ws_.next_layer().native_handle();
-            if (host.kind == HostKind::dns || host.kind == HostKind::onion) {
-                SSL_set_tlsext_host_name(ssl, host.name.c_str());
-                SSL_set1_host(ssl, host.name.c_str());  // checked only when verification is on
-            } else {
-                X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.name.c_str());
-            }
+            detail::set_tls_peer(ws_.next_layer().native_handle(), host);
             co_await ws_.next_layer().async_handshake(asio::ssl::stream_base::client,
                                                       asio::redirect_error(asio::use_awaitable, ec));
         }
@@ -107,101 +97,6 @@ public:
 
     websocket::stream<Stream, false> ws_;
 };
-
-// TLS contexts are costly to build (the CA store), so one per configuration is kept.
-asio::ssl::context& tls_context(bool verify, const std::string& ca_file, Status& status) {
-    static std::mutex mu;
-    static std::map<std::pair<bool, std::string>, std::unique_ptr<asio::ssl::context>> cache;
-    std::lock_guard lock(mu);
-    auto& slot = cache[{verify, ca_file}];
-    if (!slot) {
-        auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-        ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                         asio::ssl::context::no_tlsv1_1);
-        error_code ec;
-        if (verify) {
-            ctx->set_default_verify_paths(ec);
-            if (!ca_file.empty()) ctx->load_verify_file(ca_file, ec);
-            if (ec) {
-                status = err("cannot load TLS trust file " + ca_file + ": " + ec.message());
-                cache.erase({verify, ca_file});
-                static asio::ssl::context dummy(asio::ssl::context::tls_client);
-                return dummy;
-            }
-            ctx->set_verify_mode(asio::ssl::verify_peer);
-        } else {
-            ctx->set_verify_mode(asio::ssl::verify_none);
-        }
-        slot = std::move(ctx);
-    }
-    return *slot;
-}
-
-std::string host_port(const Host& h, uint16_t port) {
-    return (h.kind == HostKind::ipv6 ? "[" + h.name + "]" : h.name) + ":" + std::to_string(port);
-}
-
-// Closes the socket when a phase takes too long; `fired` tells the phase's error apart.
-// The action never runs once the Deadline is gone (it refers to the phase's objects).
-class Deadline {
-public:
-    Deadline(asio::any_io_executor ex, std::chrono::milliseconds d, std::function<void()> on_fire)
-        : timer_(ex, d), state_(std::make_shared<State>()) {
-        timer_.async_wait([st = state_, f = std::move(on_fire)](error_code ec) {
-            if (ec || !st->armed) return;
-            st->fired = true;
-            f();
-        });
-    }
-    ~Deadline() {
-        state_->armed = false;
-        timer_.cancel();
-    }
-    bool fired() const { return state_->fired; }
-
-private:
-    struct State {
-        bool armed = true, fired = false;
-    };
-    asio::steady_timer timer_;
-    std::shared_ptr<State> state_;
-};
-
-Result<std::pair<Host, uint16_t>> parse_proxy(const std::string& s) {
-    size_t colon = s.rfind(':');
-    if (colon == std::string::npos) return err("SOCKS5 proxy '" + s + "': expected HOST:PORT");
-    auto host = parse_host(s.substr(0, colon));
-    if (!host) return err("SOCKS5 proxy '" + s + "': " + host.error().message);
-    auto port = parse_port(s.substr(colon + 1));
-    if (!port) return err("SOCKS5 proxy '" + s + "': " + port.error().message);
-    return std::pair{*host, *port};
-}
-
-// Resolves and connects within the deadline; errors name the target as the user wrote it.
-awaitable<Status> dial(tcp::socket& sock, const Host& host, uint16_t port, const std::string& what,
-                       std::chrono::milliseconds timeout) {
-    auto ex = sock.get_executor();
-    tcp::resolver resolver(ex);
-    Deadline deadline(ex, timeout, [&] {
-        resolver.cancel();
-        error_code ignore;
-        sock.close(ignore);
-    });
-    error_code ec;
-    auto tok = asio::redirect_error(asio::use_awaitable, ec);
-    auto flags = host.kind == HostKind::dns || host.kind == HostKind::onion ? tcp::resolver::flags()
-                                                                              : tcp::resolver::numeric_host;
-    auto endpoints = co_await resolver.async_resolve(host.name, std::to_string(port), flags, tok);
-    if (deadline.fired()) co_return err("timed out connecting to " + what + " (name resolution)");
-    if (ec) co_return err("name resolution failed for " + host.name + ": " + ec.message());
-    co_await asio::async_connect(sock, endpoints, tok);
-    if (deadline.fired()) co_return err("timed out connecting to " + what);
-    if (ec == asio::error::connection_refused) co_return err("connection refused by " + what);
-    if (ec) co_return err("cannot connect to " + what + ": " + ec.message());
-    sock.set_option(tcp::no_delay(true), ec);
-    co_return Ok{};
-}
 
 std::string describe(const CloseInfo& c) {
     if (!c.code) return "connection closed";
@@ -265,35 +160,20 @@ awaitable<Result<std::unique_ptr<Client>>> Client::connect(asio::any_io_executor
     const bool wsn = im->addr.key.has_value();
 
     if (im->addr.tls()) {
-        Status st = Ok{};
-        auto& ctx = tls_context(im->addr.scheme == Scheme::wss && im->opts.verify_tls, im->opts.tls_ca_file, st);
-        if (!st) co_return st.error();
-        im->link = std::make_unique<LinkImpl<beast::ssl_stream<beast::tcp_stream>>>(ex, ctx);
+        auto ctx = detail::client_tls_context(im->addr.scheme == Scheme::wss && im->opts.verify_tls,
+                                              im->opts.tls_ca_file);
+        if (!ctx) co_return ctx.error();
+        im->link = std::make_unique<LinkImpl<beast::ssl_stream<beast::tcp_stream>>>(ex, **ctx);
     } else {
         im->link = std::make_unique<LinkImpl<beast::tcp_stream>>(ex);
     }
     tcp::socket& sock = im->link->socket();
 
     // TCP, directly or through the proxy (which then resolves the name).
-    if (im->opts.socks5_proxy.empty()) {
-        if (auto s = co_await dial(sock, im->addr.host, im->addr.port, what, im->opts.connect_timeout); !s)
-            co_return s.error();
-    } else {
-        auto proxy = parse_proxy(im->opts.socks5_proxy);
-        if (!proxy) co_return proxy.error();
-        const std::string pname = host_port(proxy->first, proxy->second);
-        if (auto s = co_await dial(sock, proxy->first, proxy->second, "SOCKS5 proxy " + pname,
-                                   im->opts.connect_timeout);
-            !s)
-            co_return s.error();
-        Deadline deadline(ex, im->opts.connect_timeout, [&] {
-            error_code ignore;
-            sock.close(ignore);
-        });
-        auto s = co_await detail::socks5_connect(sock, im->addr.host, im->addr.port, what, pname);
-        if (deadline.fired()) co_return err("timed out connecting to " + what + " through SOCKS5 proxy " + pname);
-        if (!s) co_return s.error();
-    }
+    if (auto s = co_await detail::dial(sock, im->addr.host, im->addr.port, im->opts.socks5_proxy,
+                                       im->opts.connect_timeout);
+        !s)
+        co_return s.error();
 
     // TLS, the upgrade and the wsn acts share one deadline.
     Deadline deadline(ex, im->opts.handshake_timeout, [&] {
