@@ -1,6 +1,5 @@
 #include "cli/client_run.hpp"
 
-#include <csignal>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -82,20 +81,6 @@ std::optional<nostr::RelayMessage> Conversation::next() {
         }
         return std::move(*msg);
     }
-}
-
-void on_stop_signal(std::function<void()> f) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
-    std::thread([set, f = std::move(f)] {
-        int sig = 0;
-        sigwait(&set, &sig);
-        f();
-    }).detach();
 }
 
 }  // namespace wsn::cli

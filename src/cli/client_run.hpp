@@ -52,8 +52,4 @@ void print_line(const std::string& line);
 // Writes "<uri>: <message>" to stderr (thread-safe).
 void tell(const std::string& uri, const std::string& message);
 
-// From now on SIGINT and SIGTERM call `f` (once, on a thread of its own) instead of
-// killing the process. Call before starting other threads, so they inherit the mask.
-void on_stop_signal(std::function<void()> f);
-
 }  // namespace wsn::cli

@@ -8,6 +8,7 @@
 
 #include "cli/client_flags.hpp"
 #include "cli/client_run.hpp"
+#include "cli/stop_signals.hpp"
 #include "cli/commands.hpp"
 #include "nostr/key_file.hpp"
 #include "proxy/gateway.hpp"
@@ -62,9 +63,10 @@ int run(const GatewayFlags& f) {
     const auto pub = key->key.xonly_pubkey();
     go.addresses = [pub](const std::vector<net::ListenAddress>& bound) { return relay::wsn_addresses(bound, pub); };
 
+    StopSignals signals;  // before any thread starts
     auto gw = std::make_shared<proxy::Gateway>(std::move(go));
     if (auto s = gw->start(); !s) return fail(s.error().message);
-    on_stop_signal([gw] { gw->stop(); });
+    signals.watch([gw](int) { gw->stop(); });
     for (const auto& a : gw->addresses()) std::cout << a << "\n";
     std::cout.flush();
     spdlog::info("gateway: forwarding every session to {}", f.upstream);

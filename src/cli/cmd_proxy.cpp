@@ -6,6 +6,7 @@
 
 #include "cli/client_flags.hpp"
 #include "cli/client_run.hpp"
+#include "cli/stop_signals.hpp"
 #include "cli/commands.hpp"
 #include "proxy/proxy.hpp"
 #include "wsn/net/server.hpp"
@@ -41,9 +42,10 @@ int run(const ProxyFlags& f) {
     if (!opts) return fail(opts.error().message, exit_usage);
     po.upstream = *opts;
 
+    StopSignals signals;  // before any thread starts
     std::shared_ptr<proxy::Bridge> bridge = proxy::make_proxy(std::move(po));
     if (auto s = bridge->start(); !s) return fail(s.error().message);
-    on_stop_signal([bridge] { bridge->stop(); });
+    signals.watch([bridge](int) { bridge->stop(); });
     for (const auto& b : bridge->bound())
         std::cout << "ws://" << (b.host.find(':') != std::string::npos ? "[" + b.host + "]" : b.host) << ":" << b.port
                   << "\n";

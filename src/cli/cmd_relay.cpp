@@ -1,13 +1,12 @@
 // `wsn relay`: runs the relay until SIGINT/SIGTERM.
-#include <atomic>
 #include <csignal>
 #include <iostream>
-#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/stop_signals.hpp"
 #include "relay/config.hpp"
 #include "relay/relay.hpp"
 #include "relay/relay_url.hpp"
@@ -63,35 +62,18 @@ int run(const RelayFlags& f) {
         cfg.public_urls = f.public_urls;
     }
 
-    // Signals are taken by one thread with sigwait, so no handler runs inside the relay's code.
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
-
+    StopSignals signals;  // before the relay's threads start
     auto r = relay::Relay::start(std::move(cfg));
     if (!r) return fail(r.error().message);
     relay::Relay& relay = **r;
     for (const auto& a : relay.addresses()) std::cout << a << "\n";
     std::cout.flush();
 
-    std::atomic<bool> done{false};
-    std::thread signals([&] {
-        timespec tick{0, 200'000'000};
-        while (!done) {
-            int sig = sigtimedwait(&set, nullptr, &tick);
-            if (sig == SIGINT || sig == SIGTERM) {
-                spdlog::info("{}: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-                relay.stop();
-                return;
-            }
-        }
+    signals.watch([&relay](int sig) {
+        spdlog::info("{}: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        relay.stop();
     });
     relay.run();
-    done = true;
-    signals.join();
     spdlog::info("relay stopped");
     return 0;
 }

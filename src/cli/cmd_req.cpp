@@ -1,12 +1,14 @@
 // `wsn req URI... [filter flags] [--stream]`: stored events (then live ones with
 // --stream) as JSON lines, de-duplicated by id across relays.
 #include <mutex>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/client_flags.hpp"
 #include "cli/client_run.hpp"
 #include "cli/commands.hpp"
+#include "cli/stop_signals.hpp"
 
 namespace wsn::cli {
 
@@ -28,7 +30,11 @@ int run(const ReqFlags& f) {
     if (auto u = parse_uris(f.uris); !u) return fail(u.error().message, exit_usage);
     auto opts = client_options(f.connect);
     if (!opts) return fail(opts.error().message, exit_usage);
-    if (f.stream) on_stop_signal([] { stop = true; });
+    std::optional<StopSignals> signals;
+    if (f.stream) {
+        signals.emplace();
+        signals->watch([](int) { stop = true; });
+    }
 
     const std::string req = nostr::to_json(nostr::ClientMessage{nostr::ClientReq{kSubId, {*filter}}});
     std::mutex mu;
