@@ -60,12 +60,9 @@ asio::awaitable<void> subscriber(std::shared_ptr<State> st, size_t c, size_t k) 
     if (auto w = co_await client.write(st->req); !w) co_return st->errors.add(w.error().message);
     bool subscribed = false, marker = false;
     for (;;) {
-        auto m = co_await client.read();
-        if (!m) co_return st->errors.add(m.error().message);
+        auto msg = co_await next_message(client, st->runner);
+        if (!msg) co_return st->errors.add(msg.error().message);
         const auto now = Clock::now();
-        st->runner.tick();
-        auto msg = thread_parser().parse_relay_message(*m);
-        if (!msg) continue;
         if (!subscribed && std::holds_alternative<nostr::RelayEose>(*msg)) {
             subscribed = true;
             ++st->ready;
@@ -95,11 +92,8 @@ asio::awaitable<Result<bool>> publish_one(State& st, net::Client& client, size_t
     st.sent_ns[i].store((Clock::now() - st.epoch).count(), std::memory_order_release);
     if (auto w = co_await client.write(event_message(st.events[i])); !w) co_return w.error();
     for (;;) {
-        auto m = co_await client.read();
-        if (!m) co_return m.error();
-        st.runner.tick();
-        auto msg = thread_parser().parse_relay_message(*m);
-        if (!msg) continue;
+        auto msg = co_await next_message(client, st.runner);
+        if (!msg) co_return msg.error();
         if (auto* ok = std::get_if<nostr::RelayOk>(&*msg); ok && ok->event_id == st.events[i].id) co_return ok->accepted;
     }
 }

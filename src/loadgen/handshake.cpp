@@ -39,11 +39,8 @@ asio::awaitable<Status> cycle(const State& st) {
     auto& client = **c;
     if (auto w = co_await client.write(st.req); !w) co_return w.error();
     for (;;) {
-        auto m = co_await client.read();
-        if (!m) co_return m.error();
-        st.runner.tick();
-        auto msg = thread_parser().parse_relay_message(*m);
-        if (!msg) continue;
+        auto msg = co_await next_message(client, st.runner);
+        if (!msg) co_return msg.error();
         if (std::holds_alternative<nostr::RelayEose>(*msg)) break;
         if (auto* closed = std::get_if<nostr::RelayClosed>(&*msg)) co_return err("CLOSED: " + closed->message);
     }

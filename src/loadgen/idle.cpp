@@ -29,15 +29,13 @@ asio::awaitable<void> subscribe(std::shared_ptr<State> st, size_t c) {
     auto& client = *(*st->conns)[c].client;
     if (auto w = co_await client.write(st->req); !w) co_return st->errors.add(w.error().message);
     for (;;) {
-        auto m = co_await client.read();
-        if (!m) co_return st->errors.add(m.error().message);
-        st->runner.tick();
-        auto msg = thread_parser().parse_relay_message(*m);
-        if (msg && std::holds_alternative<nostr::RelayEose>(*msg)) {
+        auto msg = co_await next_message(client, st->runner);
+        if (!msg) co_return st->errors.add(msg.error().message);
+        if (std::holds_alternative<nostr::RelayEose>(*msg)) {
             ++st->held;
             co_return;
         }
-        if (msg && std::holds_alternative<nostr::RelayClosed>(*msg)) co_return st->errors.add("CLOSED: " + *m);
+        if (auto* closed = std::get_if<nostr::RelayClosed>(&*msg)) co_return st->errors.add("CLOSED: " + closed->message);
     }
 }
 

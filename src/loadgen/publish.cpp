@@ -47,14 +47,8 @@ asio::awaitable<void> publisher(std::shared_ptr<State> st, size_t c, size_t rank
             next += stride;
         }
         if (flight.empty()) co_return;
-        auto m = co_await client.read();
-        if (!m) {
-            st->errors.add(m.error().message);
-            co_return;
-        }
-        st->runner.tick();
-        auto msg = thread_parser().parse_relay_message(*m);
-        if (!msg) continue;
+        auto msg = co_await next_message(client, st->runner);
+        if (!msg) co_return st->errors.add(msg.error().message);
         auto* ok = std::get_if<nostr::RelayOk>(&*msg);
         if (!ok) continue;
         auto it = std::find_if(flight.begin(), flight.end(), [&](const auto& f) { return f.first == ok->event_id; });

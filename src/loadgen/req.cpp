@@ -61,11 +61,8 @@ asio::awaitable<void> querier(std::shared_ptr<State> st, size_t c, size_t rank) 
             if (auto w = co_await client.write(std::move(m)); !w) co_return fail(w.error());
     auto active = [&] { return std::any_of(slots.begin(), slots.end(), [](const Slot& x) { return !x.sub.empty(); }); };
     while (active()) {
-        auto m = co_await client.read();
-        if (!m) co_return fail(m.error());
-        st->runner.tick();
-        auto msg = thread_parser().parse_relay_message(*m);
-        if (!msg) continue;
+        auto msg = co_await next_message(client, st->runner);
+        if (!msg) co_return fail(msg.error());
         auto find = [&](const std::string& sub) {
             return std::find_if(slots.begin(), slots.end(), [&](const Slot& x) { return x.sub == sub; });
         };

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "loadgen/proc.hpp"
+#include "nostr/parser.hpp"
 
 namespace wsn::loadgen {
 
@@ -77,9 +78,14 @@ size_t open_count(const std::vector<Conn>& conns) {
     return size_t(std::count_if(conns.begin(), conns.end(), [](const Conn& c) { return bool(c.client); }));
 }
 
-nostr::Parser& thread_parser() {
-    thread_local nostr::Parser parser;
-    return parser;
+asio::awaitable<Result<nostr::RelayMessage>> next_message(net::Client& client, Runner& runner) {
+    thread_local nostr::Parser parser;  // a context runs on one thread; parsing never suspends
+    for (;;) {
+        auto m = co_await client.read();
+        if (!m) co_return m.error();
+        runner.tick();
+        if (auto msg = parser.parse_relay_message(*m)) co_return std::move(*msg);
+    }
 }
 
 std::string req_message(const std::string& sub_id, const nostr::Filter& f) {

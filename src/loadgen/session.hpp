@@ -12,7 +12,6 @@
 #include "loadgen/workloads.hpp"
 #include "nostr/filter.hpp"
 #include "nostr/message.hpp"
-#include "nostr/parser.hpp"
 #include "wsn/net/client.hpp"
 
 namespace wsn::loadgen {
@@ -49,8 +48,9 @@ void close_all(Runner& r, const Conns& conns);
 // The number of open connections in `conns`.
 size_t open_count(const std::vector<Conn>& conns);
 
-// One parser per I/O thread (a context runs on one thread; parsing never suspends).
-nostr::Parser& thread_parser();
+// The next relay message that parses (others are skipped), ticking the runner for every
+// message read; an Error when the connection ended. The parser is one per I/O thread.
+boost::asio::awaitable<Result<nostr::RelayMessage>> next_message(net::Client& client, Runner& runner);
 
 // ["REQ","<sub>",<filter>] and ["EVENT",<event>].
 std::string req_message(const std::string& sub_id, const nostr::Filter& f);
