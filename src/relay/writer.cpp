@@ -42,6 +42,7 @@ void Writer::write_batch(std::vector<AddEvent>& batch) {
     auto outcomes = sh_.store->write(items, unix_now());
     sh_.metrics.write_batch_seconds.observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    sh_.metrics.write_batch_events.observe(double(batch.size()));
     if (!outcomes) {
         spdlog::error("write batch of {} events failed: {}", batch.size(), outcomes.error().message);
         for (auto& a : batch) sh_.send_ok(a.conn, a.ev.event.id, false, "error: could not store the event");

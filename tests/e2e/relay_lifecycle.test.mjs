@@ -120,3 +120,33 @@ test('NIP-11 document on the same port, with self and the wsn addresses', async 
     r.cleanup();
   }
 });
+
+test('/metrics counts what happened: connections, messages, stored and duplicate events, write batches', async () => {
+  const r = await startRelay();
+  try {
+    const { ws, msgs } = await open(r.wsUrl);
+    const sk = generateSecretKey();
+    const events = [1, 2, 3].map((i) => finalizeEvent({ kind: 1, created_at: now(), tags: [], content: `m${i}` }, sk));
+    for (const e of events) ws.send(JSON.stringify(['EVENT', e]));
+    await waitFor(() => msgs.filter((m) => m[0] === 'OK').length === 3, { what: 'three OKs' });
+    ws.send(JSON.stringify(['EVENT', events[0]]));  // again: a duplicate
+    await waitFor(() => msgs.filter((m) => m[0] === 'OK').length === 4, { what: 'the fourth OK' });
+    const metrics = await (await fetch(`http://127.0.0.1:${r.port}/metrics`)).text();
+    const value = (name) => {
+      const line = metrics.split('\n').find((l) => l.startsWith(name + ' '));
+      assert.ok(line, `no ${name} in /metrics`);
+      return Number(line.slice(name.length + 1));
+    };
+    assert.equal(value('wsn_connections{scheme="ws"}'), 1);
+    assert.equal(value('wsn_messages_total{verb="EVENT"}'), 4);
+    assert.equal(value('wsn_events_total{result="stored"}'), 3);
+    assert.equal(value('wsn_events_total{result="duplicate"}'), 1);
+    assert.equal(value('wsn_write_batch_events_sum'), 4);  // every event went through the writer
+    assert.ok(value('wsn_write_batch_events_count') >= 1);
+    assert.ok(value('wsn_write_batch_seconds_count') === value('wsn_write_batch_events_count'));
+    ws.close();
+  } finally {
+    await r.stop();
+    r.cleanup();
+  }
+});
