@@ -2,6 +2,8 @@
 // session info the application sees, and plain HTTP on the same port.
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include "net/net_support.hpp"
 #include "nostr/nip19.hpp"
 #include "wsn/net/client.hpp"
@@ -147,6 +149,33 @@ TEST(NetSchemes, ClientErrorsAUserUnderstands) {
         EXPECT_EQ(c.error().message, "server does not speak wsn (it did not select wsn.v1)");
         // Nothing but the upgrade request went out.
         EXPECT_TRUE(parse_client_frames(proxy.client_to_server()).empty());
+    }
+}
+
+// A peer that takes the TCP connection (the kernel's backlog does) and then says nothing:
+// each phase's deadline ends the attempt with an error that names the phase.
+TEST(NetSchemes, SilentPeersTimeOutWithAnErrorThatSaysWhere) {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::acceptor silent(ioc, {boost::asio::ip::address_v4::loopback(), 0});  // never accepts
+    const std::string port = std::to_string(silent.local_endpoint().port());
+    const std::string npub = nostr::encode_npub(crypto::SecretKey::generate().xonly_pubkey());
+    ClientOptions o;
+    o.connect_timeout = o.handshake_timeout = 300ms;
+    {
+        auto t0 = std::chrono::steady_clock::now();
+        auto c = BlockingClient::connect("wsn://" + npub + "@127.0.0.1:" + port, o);
+        ASSERT_FALSE(c);
+        EXPECT_EQ(c.error().message, "timed out in the handshake with 127.0.0.1:" + port);
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+    }
+    {
+        // As a SOCKS5 proxy that never answers its greeting.
+        o.socks5_proxy = "127.0.0.1:" + port;
+        auto t0 = std::chrono::steady_clock::now();
+        auto c = BlockingClient::connect("wsn://" + npub + "@relay.invalid:7447", o);
+        ASSERT_FALSE(c);
+        EXPECT_EQ(c.error().message, "timed out connecting to relay.invalid:7447 through SOCKS5 proxy 127.0.0.1:" + port);
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
     }
 }
 
