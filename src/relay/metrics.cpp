@@ -112,6 +112,8 @@ Metrics::Metrics()
       rate_limited("wsn_rate_limited_total", "Messages refused by a rate limit, by limit.", "limit",
                    {"events_per_ip", "events_per_pubkey", "reqs_per_ip"}),
       handshake_failures("wsn_handshake_failures_total", "wsn Noise handshakes that failed or timed out.", "", {""}),
+      tls_handshake_failures("wsn_tls_handshake_failures_total",
+                             "TLS handshakes on a TLS listener that failed or timed out.", "", {""}),
       write_batch_seconds("wsn_write_batch_seconds", "Time to write and commit one batch of events.",
                           {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
                            5, 10}),
@@ -129,6 +131,7 @@ std::string Metrics::render() const {
     events.render(out);
     rate_limited.render(out);
     handshake_failures.render(out);
+    tls_handshake_failures.render(out);
     write_batch_seconds.render(out);
     write_batch_events.render(out);
     return out;

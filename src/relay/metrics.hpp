@@ -90,6 +90,7 @@ public:
     Family<Counter> events;         // wsn_events_total{result="stored|duplicate|rejected|ephemeral"}
     Family<Counter> rate_limited;   // wsn_rate_limited_total{limit="events_per_ip|events_per_pubkey|reqs_per_ip"}
     Family<Counter> handshake_failures;  // wsn_handshake_failures_total (no label)
+    Family<Counter> tls_handshake_failures;  // wsn_tls_handshake_failures_total (no label)
     Histogram write_batch_seconds;  // wsn_write_batch_seconds
     Histogram write_batch_events;   // wsn_write_batch_events
 

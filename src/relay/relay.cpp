@@ -118,7 +118,9 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     h.on_close = [&sh](uint64_t id) { sh.verifier_for(id).push(in::Closed{id}); };
     h.on_http = [&sh](const net::HttpRequest& req) -> std::optional<net::HttpResponse> {
         if (req.method == "GET" && req.target == "/metrics") {
-            sh.metrics.handshake_failures.only().set(sh.server->stats().handshake_failures);
+            const net::ServerStats st = sh.server->stats();
+            sh.metrics.handshake_failures.only().set(st.handshake_failures);
+            sh.metrics.tls_handshake_failures.only().set(st.tls_handshake_failures);
             return net::HttpResponse{200, "text/plain; version=0.0.4", sh.metrics.render(), {}};
         }
         if (req.method == "GET" && wants_nip11(req.accept))

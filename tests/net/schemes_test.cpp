@@ -96,6 +96,8 @@ TEST(NetSchemes, WssVerifiesTheCertificateUnlessTurnedOff) {
     ASSERT_FALSE(strict);
     EXPECT_NE(strict.error().message.find("TLS handshake with 127.0.0.1:"), std::string::npos)
         << strict.error().message;
+    // The client's refusal fails the server's side of the handshake too, and it is counted.
+    ASSERT_TRUE(wait_for([&] { return ts.server().stats().tls_handshake_failures == 1; }));
     ClientOptions lax;
     lax.verify_tls = false;
     auto c = BlockingClient::connect(url, lax);
@@ -104,6 +106,7 @@ TEST(NetSchemes, WssVerifiesTheCertificateUnlessTurnedOff) {
     auto n = BlockingClient::connect(
         "wsns://" + nostr::encode_npub(relay_key.xonly_pubkey()) + "@127.0.0.1:" + std::to_string(ts.port(1)));
     ASSERT_TRUE(n) << n.error().message;
+    EXPECT_EQ(ts.server().stats().tls_handshake_failures, 1u);  // the two that succeeded are not
 }
 
 TEST(NetSchemes, PlaintextRefusedWhenNotAllowed) {

@@ -29,6 +29,7 @@ TEST(Metrics, FreshRenderHasEveryFamilyAtZero) {
           "wsn_events_total{result=\"stored\"} 0", "wsn_events_total{result=\"duplicate\"} 0",
           "wsn_events_total{result=\"rejected\"} 0", "wsn_rate_limited_total{limit=\"reqs_per_ip\"} 0",
           "# TYPE wsn_handshake_failures_total counter", "wsn_handshake_failures_total 0",
+          "# TYPE wsn_tls_handshake_failures_total counter", "wsn_tls_handshake_failures_total 0",
           "# TYPE wsn_write_batch_seconds histogram", "wsn_write_batch_seconds_bucket{le=\"+Inf\"} 0",
           "wsn_write_batch_seconds_sum 0", "wsn_write_batch_seconds_count 0"})
         EXPECT_TRUE(has_line(t, line)) << line << "\n" << t;
@@ -47,11 +48,13 @@ TEST(Metrics, CountsShowInTheText) {
     m.events.inc("stored");
     m.events.inc("duplicate");
     m.handshake_failures.only().set(7);
+    m.tls_handshake_failures.only().set(2);
     std::string t = m.render();
     for (const char* line : {"wsn_connections{scheme=\"wsn\"} 1", "wsn_connections{scheme=\"ws\"} 1",
                              "wsn_connections{scheme=\"wss\"} 0", "wsn_messages_total{verb=\"EVENT\"} 3",
                              "wsn_messages_total{verb=\"REQ\"} 1", "wsn_events_total{result=\"stored\"} 1",
-                             "wsn_events_total{result=\"duplicate\"} 1", "wsn_handshake_failures_total 7"})
+                             "wsn_events_total{result=\"duplicate\"} 1", "wsn_handshake_failures_total 7",
+                             "wsn_tls_handshake_failures_total 2"})
         EXPECT_TRUE(has_line(t, line)) << line << "\n" << t;
 }
 

@@ -174,6 +174,7 @@ ServerStats Server::stats() const {
     ServerStats st;
     for (size_t i = 0; i < 4; ++i) st.open_by_scheme[i] = impl_->open_by_scheme[i].load();
     st.handshake_failures = impl_->handshake_failures.load();
+    st.tls_handshake_failures = impl_->tls_handshake_failures.load();
     st.slow_reader_closes = impl_->slow_reader_closes.load();
     return st;
 }

@@ -73,6 +73,7 @@ struct ServerHandler {
 struct ServerStats {
     uint64_t open_by_scheme[4] = {};
     uint64_t handshake_failures = 0;   // wsn sessions that upgraded but did not finish the handshake
+    uint64_t tls_handshake_failures = 0;  // TLS handshakes on a TLS listener that failed or timed out
     uint64_t slow_reader_closes = 0;   // sessions closed because their send queue was full
 };
 

@@ -36,6 +36,7 @@ struct ServerCore {
     std::atomic<bool> stopping{false};
     std::atomic<uint64_t> open_by_scheme[4] = {};
     std::atomic<uint64_t> handshake_failures{0};
+    std::atomic<uint64_t> tls_handshake_failures{0};
     std::atomic<uint64_t> slow_reader_closes{0};
 
     uint64_t add(std::weak_ptr<SessionBase> s) {

@@ -107,7 +107,10 @@ private:
             tcp().expires_after(core_.opts.handshake_timeout);
             if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
                 co_await ws_.next_layer().async_handshake(asio::ssl::stream_base::server, tok);
-                if (ec) co_return;
+                if (ec) {
+                    core_.tls_handshake_failures++;
+                    co_return;
+                }
             }
             http::request_parser<http::empty_body> parser;
             parser.header_limit(kMaxRequestHeader);
