@@ -21,27 +21,6 @@ void add_connect_flags(CLI::App& cmd, ConnectFlags& f) {
     cmd.add_option("--tls-ca", f.tls_ca, "wss: also trust the certificates in this PEM file (e.g. a self-signed relay's)");
 }
 
-Result<std::pair<std::string, uint16_t>> parse_host_port(std::string_view s) {
-    std::string_view host, port;
-    if (s.starts_with('[')) {
-        size_t close = s.find(']');
-        if (close == std::string_view::npos || close + 1 >= s.size() || s[close + 1] != ':')
-            return err("'" + std::string(s) + "': expected [V6]:PORT");
-        host = s.substr(1, close - 1);
-        port = s.substr(close + 2);
-    } else {
-        size_t colon = s.rfind(':');
-        if (colon == std::string_view::npos || s.substr(0, colon).find(':') != std::string_view::npos)
-            return err("'" + std::string(s) + "': expected HOST:PORT (an IPv6 address needs brackets)");
-        host = s.substr(0, colon);
-        port = s.substr(colon + 1);
-    }
-    if (host.empty()) return err("'" + std::string(s) + "': missing host");
-    auto p = parse_port(port);
-    if (!p) return err("'" + std::string(s) + "': " + p.error().message);
-    return std::pair{std::string(host), *p};
-}
-
 Result<net::ClientOptions> client_options(const ConnectFlags& f) {
     net::ClientOptions out;
     if (!f.key_file.empty()) {
@@ -51,7 +30,7 @@ Result<net::ClientOptions> client_options(const ConnectFlags& f) {
         out.key = std::move(kf->key);
     }
     if (!f.socks5.empty()) {
-        if (auto hp = parse_host_port(f.socks5); !hp) return err("--socks5 " + hp.error().message);
+        if (auto hp = net::parse_socks5_proxy(f.socks5); !hp) return err("--socks5: " + hp.error().message);
         out.socks5_proxy = f.socks5;
     }
     if (!(f.timeout_seconds > 0) || f.timeout_seconds > 86400)

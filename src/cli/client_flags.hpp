@@ -42,9 +42,6 @@ void add_connect_flags(CLI::App& cmd, ConnectFlags& f);
 // handshake, and each answer awaited: connect_timeout).
 [[nodiscard]] Result<net::ClientOptions> client_options(const ConnectFlags& f);
 
-// Parses "HOST:PORT" or "[V6]:PORT".
-[[nodiscard]] Result<std::pair<std::string, uint16_t>> parse_host_port(std::string_view s);
-
 // --kind, --author, --id, --tag x=v, --since, --until, --limit.
 struct FilterFlags {
     std::vector<uint16_t> kinds;

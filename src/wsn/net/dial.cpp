@@ -4,6 +4,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "wsn/net/client.hpp"
 #include "wsn/net/socks5.hpp"
 
 namespace wsn::net::detail {
@@ -32,16 +33,6 @@ Deadline::~Deadline() {
 }
 
 namespace {
-
-Result<std::pair<Host, uint16_t>> parse_proxy(const std::string& s) {
-    size_t colon = s.rfind(':');
-    if (colon == std::string::npos) return err("SOCKS5 proxy '" + s + "': expected HOST:PORT");
-    auto host = parse_host(s.substr(0, colon));
-    if (!host) return err("SOCKS5 proxy '" + s + "': " + host.error().message);
-    auto port = parse_port(s.substr(colon + 1));
-    if (!port) return err("SOCKS5 proxy '" + s + "': " + port.error().message);
-    return std::pair{*host, *port};
-}
 
 // Resolves and connects within the deadline; `what` names the target.
 awaitable<Status> connect_direct(tcp::socket& sock, const Host& host, uint16_t port, const std::string& what,
@@ -75,7 +66,7 @@ awaitable<Status> dial(tcp::socket& sock, const Host& host, uint16_t port, const
     const std::string what = host_port(host, port);
     if (socks5_proxy.empty()) co_return co_await connect_direct(sock, host, port, what, timeout);
 
-    auto proxy = parse_proxy(socks5_proxy);
+    auto proxy = parse_socks5_proxy(socks5_proxy);
     if (!proxy) co_return proxy.error();
     const std::string pname = host_port(proxy->first, proxy->second);
     if (auto s = co_await connect_direct(sock, proxy->first, proxy->second, "SOCKS5 proxy " + pname, timeout); !s)
@@ -90,3 +81,19 @@ awaitable<Status> dial(tcp::socket& sock, const Host& host, uint16_t port, const
 }
 
 }  // namespace wsn::net::detail
+
+namespace wsn::net {
+
+Result<std::pair<Host, uint16_t>> parse_socks5_proxy(std::string_view s) {
+    const std::string quoted = "SOCKS5 proxy '" + std::string(s) + "': ";
+    const size_t colon = s.rfind(':');
+    if (colon == std::string_view::npos || (!s.starts_with('[') && s.substr(0, colon).find(':') != std::string_view::npos))
+        return err(quoted + "expected HOST:PORT (an IPv6 address needs brackets)");
+    auto host = parse_host(s.substr(0, colon));
+    if (!host) return err(quoted + host.error().message);
+    auto port = parse_port(s.substr(colon + 1));
+    if (!port) return err(quoted + port.error().message);
+    return std::pair{*host, *port};
+}
+
+}  // namespace wsn::net
