@@ -1,7 +1,9 @@
 // `wsn bench <workload> URI [flags]`: the load generator (src/loadgen), and
 // `wsn bench gen`: the repeatable signed data set, as JSONL on stdout.
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -10,8 +12,11 @@
 
 #include "cli/client_flags.hpp"
 #include "cli/commands.hpp"
+#include "crypto/keys.hpp"
 #include "loadgen/generator.hpp"
+#include "loadgen/proc.hpp"
 #include "loadgen/workloads.hpp"
+#include "nostr/limits.hpp"
 #include "nostr/parser.hpp"
 
 namespace wsn::cli {
@@ -29,8 +34,10 @@ struct BenchFlags {
     double rate = 100;
     int pid = 0;
     std::string events_file;
-    uint64_t seed = 1;
-    size_t authors = 100;
+    std::optional<uint64_t> seed;  // default 1; fanout: a fresh random one
+    std::optional<size_t> authors;
+    std::optional<int64_t> base_time;
+    bool legacy = false;
     uint64_t dataset = 1000;
     bool preload = false;
 };
@@ -56,13 +63,28 @@ Result<std::vector<nostr::Event>> read_events(const std::string& path, uint64_t 
     return out;
 }
 
-loadgen::GenOptions gen_options(const BenchFlags& f, uint64_t count) {
+loadgen::Mix mix_of(const BenchFlags& f) { return f.legacy ? loadgen::Mix::legacy : loadgen::Mix::realistic; }
+
+Result<loadgen::GenOptions> gen_options(const BenchFlags& f, uint64_t count, uint64_t default_seed = 1) {
+    if (f.base_time && (*f.base_time < 0 || *f.base_time > nostr::kMaxCreatedAt))
+        return err("--base-time must be a Unix time from 0 to " + std::to_string(nostr::kMaxCreatedAt));
     loadgen::GenOptions g;
     g.count = count;
-    g.seed = f.seed;
-    g.authors = f.authors;
+    g.mix = mix_of(f);
+    g.seed = f.seed.value_or(default_seed);
+    g.authors = f.authors.value_or(loadgen::default_authors(g.mix));
+    g.base_time = f.base_time.value_or(f.legacy ? loadgen::kLegacyBaseTime : loadgen::recent_base_time(std::time(nullptr)));
     g.threads = f.threads ? f.threads : std::max(1u, std::thread::hardware_concurrency());
     return g;
+}
+
+// A seed no earlier run used, so the fan-out's events (and authors) are new to the relay.
+uint64_t fresh_seed() {
+    std::array<uint8_t, 8> b;
+    crypto::random_bytes(b);
+    uint64_t s = 0;
+    for (auto x : b) s = s << 8 | x;
+    return s;
 }
 
 int run(Workload w, const BenchFlags& f) {
@@ -72,6 +94,8 @@ int run(Workload w, const BenchFlags& f) {
     client->verify_tls = !f.insecure;
     if (!(f.duration > 0) || f.duration > 86400) return fail("--duration must be more than 0 and at most 86400 seconds", exit_usage);
     if (f.rate < 0) return fail("--rate must not be negative", exit_usage);
+    if (f.pid)
+        if (auto t = loadgen::cpu_time(f.pid); !t) return fail("--pid: " + t.error().message, exit_usage);
 
     loadgen::BenchOptions o;
     o.uri = f.uri;
@@ -86,16 +110,21 @@ int run(Workload w, const BenchFlags& f) {
     o.rate = f.rate;
     o.pid = f.pid;
 
-    // Data sets are read or generated and signed before any clock starts.
+    // Data sets are read or generated and signed before any clock starts. The
+    // fan-out publishes --count events and one more, its end marker.
     std::vector<nostr::Event> events;
-    if (w == Workload::publish || w == Workload::req) {
+    if (w == Workload::publish || w == Workload::req || w == Workload::fanout) {
+        const uint64_t fanout_n = (f.count ? f.count : 100) + 1;
         if (!f.events_file.empty()) {
-            auto e = read_events(f.events_file, w == Workload::publish ? f.count : 0);
+            auto e = read_events(f.events_file, w == Workload::publish ? f.count : w == Workload::fanout ? fanout_n : 0);
             if (!e) return fail(e.error().message, exit_usage);
             events = std::move(*e);
+            if (w == Workload::fanout && events.size() < 2) return fail(f.events_file + ": fanout needs at least 2 events", exit_usage);
         } else {
-            const uint64_t n = w == Workload::publish ? (f.count ? f.count : 10000) : f.dataset;
-            events = loadgen::generate(gen_options(f, n));
+            const uint64_t n = w == Workload::publish ? (f.count ? f.count : 10000) : w == Workload::req ? f.dataset : fanout_n;
+            auto g = gen_options(f, n, w == Workload::fanout ? fresh_seed() : 1);
+            if (!g) return fail(g.error().message, exit_usage);
+            events = loadgen::generate(*g);
         }
     }
 
@@ -103,8 +132,8 @@ int run(Workload w, const BenchFlags& f) {
     switch (w) {
         case Workload::handshake: rep = loadgen::run_handshake(o); break;
         case Workload::publish: rep = loadgen::run_publish(o, events); break;
-        case Workload::req: rep = loadgen::run_req(o, events, f.preload || f.events_file.empty()); break;
-        case Workload::fanout: rep = loadgen::run_fanout(o); break;
+        case Workload::req: rep = loadgen::run_req(o, events, f.preload || f.events_file.empty(), mix_of(f)); break;
+        case Workload::fanout: rep = loadgen::run_fanout(o, events); break;
         case Workload::idle: rep = loadgen::run_idle(o); break;
     }
     if (!rep) return fail(f.uri + ": " + rep.error().message, exit_unreachable);
@@ -116,7 +145,9 @@ int run(Workload w, const BenchFlags& f) {
 
 int run_gen(const BenchFlags& f) {
     if (f.count == 0) return fail("--count must be at least 1", exit_usage);
-    const auto events = loadgen::generate(gen_options(f, f.count));
+    auto g = gen_options(f, f.count);
+    if (!g) return fail(g.error().message, exit_usage);
+    const auto events = loadgen::generate(*g);
     std::string buf;
     for (const auto& e : events) {
         nostr::append_json(buf, e);
@@ -138,12 +169,22 @@ void add_common(CLI::App& c, BenchFlags& f) {
     c.add_option("--threads", f.threads, "I/O threads (default: one per hardware thread)");
     c.add_option("--duration", f.duration, "Seconds the measured phase may last")->capture_default_str();
     c.add_flag("--json", f.json, "Print one JSON line instead of the summary");
+    c.add_option("--pid", f.pid,
+                 "The relay's process id (same machine): its CPU time over the measured phase; for idle, its memory");
 }
 
-void add_dataset(CLI::App& c, BenchFlags& f) {
+// The generated data set's shape (`wsn bench gen` and every workload that generates one).
+void add_generated(CLI::App& c, BenchFlags& f, const char* seed_help) {
+    c.add_option("--seed", f.seed, seed_help);
+    c.add_option("--authors", f.authors, "Authors in the pool (default 1000; 100 with --legacy)");
+    c.add_option("--base-time", f.base_time,
+                 "created_at of the first event, Unix seconds (default: 00:00 UTC 30 days ago; 1700000000 with --legacy)");
+    c.add_flag("--legacy", f.legacy, "The data set (and req's filters) of earlier versions, byte for byte");
+}
+
+void add_dataset(CLI::App& c, BenchFlags& f, const char* seed_help = "Seed of the generated data set (default 1)") {
     c.add_option("--events", f.events_file, "Pre-signed events, one JSON object a line (e.g. from `wsn bench gen`)");
-    c.add_option("--seed", f.seed, "Seed of the generated data set")->capture_default_str();
-    c.add_option("--authors", f.authors, "Authors in the generated data set")->capture_default_str();
+    add_generated(c, f, seed_help);
 }
 
 }  // namespace
@@ -178,22 +219,21 @@ void register_bench(CLI::App& app, Dispatch& dispatch) {
     rq->add_option("--inflight", rf->inflight, "Queries in flight per connection (1-50)")->capture_default_str();
 
     auto [fo, ff] = add("fanout", "Delivery latency from one publisher to S subscribers", Workload::fanout);
+    add_dataset(*fo, *ff, "Seed of the generated events (default: a fresh random one, so they are new to the relay)");
     fo->add_option("--subscribers", ff->subscribers, "Subscriber connections")->capture_default_str();
-    fo->add_option("--count", ff->count, "Events to publish (default 100)");
+    fo->add_option("--count", ff->count, "Events to publish, then one more as the end marker (default 100)");
     fo->add_option("--rate", ff->rate, "Events per second (0: each as soon as the previous is acknowledged)")
         ->capture_default_str();
 
     auto [id, idf] = add("idle", "Hold idle connections; with --pid, the relay's memory per connection", Workload::idle);
     idf->connections = 100;
     id->add_option("--connections", idf->connections, "Connections to hold")->capture_default_str();
-    id->add_option("--pid", idf->pid, "The relay's process id (same machine): read its VmRSS before and after");
 
     auto gf = std::make_shared<BenchFlags>();
     gf->count = 1000;
     auto* gen = bench->add_subcommand("gen", "Write a repeatable signed data set (JSONL) to stdout");
     gen->add_option("--count", gf->count, "Events")->capture_default_str();
-    gen->add_option("--seed", gf->seed, "Seed: the same seed gives the same bytes")->capture_default_str();
-    gen->add_option("--authors", gf->authors, "Authors in the pool")->capture_default_str();
+    add_generated(*gen, *gf, "Seed (default 1): the same flags give the same bytes (the default --base-time, all day)");
     gen->add_option("--threads", gf->threads, "Signing threads (default: one per hardware thread)");
     dispatch.on(gen, [gf] { return run_gen(*gf); });
 }

@@ -1,9 +1,8 @@
-// The fanout workload: S subscribers on a tag unique to the run, one publisher.
+// The fanout workload: S subscribers to the authors of a data set, one publisher of it.
 // Latency is from the publisher's send to each subscriber's receipt (one clock: all
 // on this machine). The publisher ends with a marker event; a subscriber is done once
 // it saw the marker and every event the relay accepted.
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <thread>
 #include <unordered_map>
@@ -13,7 +12,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "loadgen/session.hpp"
-#include "util/hex.hpp"
 
 namespace wsn::loadgen {
 
@@ -119,28 +117,26 @@ asio::awaitable<void> publisher(std::shared_ptr<State> st, size_t c) {
 
 }  // namespace
 
-Result<Report> run_fanout(const BenchOptions& o) {
+Result<Report> run_fanout(const BenchOptions& o, const std::vector<nostr::Event>& events) {
+    if (events.size() < 2) return err("fanout needs at least 2 events (the last is the end marker)");
     const size_t n_subs = std::max<size_t>(1, o.subscribers);
-    const size_t n_events = o.count ? o.count : 100;
     Errors connect_errors, errors;
     Runner r(o.threads);
     auto st = std::make_shared<State>(o, errors, r);
 
-    std::array<uint8_t, 8> nonce;
-    crypto::random_bytes(nonce);
-    const std::string tag = "wsnbench-" + to_hex(nonce);
+    // What a client's live feed asks for: these authors from now on (limit 0: no stored events).
     nostr::Filter f;
-    f.tags.push_back({'t', {tag}});
+    f.authors.emplace();
+    f.since = events[0].created_at;
     f.limit = 0;
-    st->req = req_message("fanout", f);
-    // Signed before the clock starts, dated now (a relay refuses events from the future).
-    const auto key = crypto::SecretKey::generate();
-    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    for (size_t i = 0; i <= n_events; ++i) {
-        st->events.push_back(nostr::make_signed(key, now, 1, {{"t", tag}},
-                                                i == n_events ? "fanout end" : "fanout event " + std::to_string(i)));
-        st->index.emplace(st->events.back().id, i);
+    for (size_t i = 0; i < events.size(); ++i) {
+        f.authors->push_back(events[i].pubkey);
+        f.since = std::min(*f.since, events[i].created_at);
+        st->index.emplace(events[i].id, i);
     }
+    f.normalize();
+    st->req = req_message("fanout", f);
+    st->events = events;
     st->sent_ns = std::make_unique<std::atomic<int64_t>[]>(st->events.size());
 
     // Connection 0 publishes; the others subscribe.
@@ -158,11 +154,14 @@ Result<Report> run_fanout(const BenchOptions& o) {
     const auto sub_deadline = Clock::now() + o.timeout;
     while (st->ready.load() + errors.count() < subscribed && Clock::now() < sub_deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    RelayCpu cpu(o.pid);
+    cpu.start();
     const auto start = Clock::now();
     st->stop_at = start + o.duration;
     r.spawn((*st->conns)[pub].ctx, publisher(st, pub));
     const bool complete = r.wait(st->stop_at + o.timeout);
     const auto end = Clock::now();
+    cpu.stop();
     close_all(r, st->conns);
     r.finish();
 
@@ -177,7 +176,7 @@ Result<Report> run_fanout(const BenchOptions& o) {
     const uint64_t expected = acc * subscribed;
     Report rep("fanout");
     add_common(rep, o, r);
-    rep.add("subscribers", uint64_t(subscribed)).add("tag", tag).add("published", st->published);
+    rep.add("subscribers", uint64_t(subscribed)).add("authors", uint64_t(f.authors->size())).add("published", st->published);
     rep.add("accepted", acc).add("rejected", st->rejected);
     rep.add("expected", expected).add("delivered", delivered).add("missing", expected - std::min(expected, delivered));
     rep.add("duplicates", duplicates).add("complete", uint64_t(complete && delivered == expected ? 1 : 0));
@@ -185,6 +184,7 @@ Result<Report> run_fanout(const BenchOptions& o) {
     rep.add("errors", n_errors);
     if (n_errors) rep.add("first_error", connect_errors.count() ? connect_errors.first() : errors.first());
     rep.add("seconds", seconds(end - start)).add("deliveries_per_sec", per_second(delivered, end - start));
+    cpu.add(rep, delivered);
     add_latency(rep, latency);
     return rep;
 }

@@ -1,13 +1,11 @@
 #pragma once
-// The deterministic data set of `wsn bench gen` and of the publish/req workloads:
-// the same options give byte-identical events (keys, BIP-340 aux randomness and
-// every field derive from the seed; created_at counts up from a fixed base, never
-// from the clock). The mix is realistic: kind 1 notes of varied lengths with e/p/t
-// tags, kind 7 reactions, one kind 0 profile and at most one kind 3 follow list per
-// author (so no event replaces another: every accepted event stays stored), and
-// kind 30023 articles with distinct d tags.
+// The deterministic data set of `wsn bench gen` and of the publish/req/fanout workloads:
+// the same options give byte-identical events (keys, BIP-340 aux randomness and every
+// field derive from the seed; created_at counts up from `base_time`, which the caller
+// chooses: the generator never reads the clock). No event of a set replaces another
+// (at most one kind 0 and one kind 3 per author, distinct d tags), so a relay that
+// accepts them all stores them all.
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "crypto/keys.hpp"
@@ -15,14 +13,29 @@
 
 namespace wsn::loadgen {
 
-// 2023-11-14: in the past, so a relay's max_future_seconds never refuses the set.
-inline constexpr int64_t kDefaultBaseTime = 1700000000;
+// realistic: what a public relay holds today (docs/tools.md gives the shares): notes
+//   with NIP-10 threads, e/p/t tags, reactions and reposts of notes, profiles, follow
+//   lists of 50-350 p tags, long-form articles; about 1.2 KB an event on average.
+// legacy: the set of earlier versions, byte for byte (for figures recorded with it).
+enum class Mix { realistic, legacy };
+
+// The legacy set's base: 2023-11-14, which strfry now refuses as older than 3 years.
+inline constexpr int64_t kLegacyBaseTime = 1700000000;
+
+// 00:00 UTC thirty days before the day of `now` (Unix seconds): recent for every
+// relay's age limit, in the past for sets of up to 2.5 million events, and the
+// same all day long, so a day's runs share their data set.
+int64_t recent_base_time(int64_t now);
+
+// The author pool of a mix unless told otherwise: 1,000 (realistic), 100 (legacy).
+size_t default_authors(Mix mix);
 
 struct GenOptions {
     uint64_t count = 1000;
     uint64_t seed = 1;
-    size_t authors = 100;  // size of the author pool (at least 1)
-    int64_t base_time = kDefaultBaseTime;  // event i has created_at base_time + i
+    Mix mix = Mix::realistic;
+    size_t authors = 1000;  // size of the author pool (at least 1)
+    int64_t base_time = kLegacyBaseTime;  // event i has created_at base_time + i
     unsigned threads = 1;  // signing threads; the output does not depend on them
 };
 
@@ -31,10 +44,5 @@ crypto::SecretKey author_key(uint64_t seed, size_t index);
 
 // Generates and signs `count` events in order.
 std::vector<nostr::Event> generate(const GenOptions& opts);
-
-// Signs events whose other fields (and id) are set: event i with keys[author[i]],
-// aux randomness derived from seed and i; spread over `threads` threads.
-void sign_all(std::vector<nostr::Event>& events, const std::vector<crypto::SecretKey>& keys,
-              const std::vector<size_t>& author, uint64_t seed, unsigned threads);
 
 }  // namespace wsn::loadgen

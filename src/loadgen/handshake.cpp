@@ -79,12 +79,15 @@ Result<Report> run_handshake(const BenchOptions& o) {
     const size_t n = std::max<size_t>(1, o.connections);
     st->stats.resize(n);
     r.set_stall_timeout(o.client.connect_timeout + o.client.handshake_timeout + o.timeout);
+    RelayCpu cpu(o.pid);
+    cpu.start();
     const auto start = Clock::now();
     st->stop_at = start + o.duration;
     for (size_t d = 0; d < n; ++d) r.spawn(d, dialer(st, d));
     // A cycle's phases are each bounded by the client's timeouts; a cycle stuck reading
     // is abandoned here.
     r.wait(st->stop_at + o.timeout + o.client.connect_timeout + o.client.handshake_timeout);
+    cpu.stop();
     r.finish();
 
     uint64_t done = 0;
@@ -101,6 +104,7 @@ Result<Report> run_handshake(const BenchOptions& o) {
     rep.add("parallel", uint64_t(n)).add("handshakes", done).add("errors", errors.count());
     if (errors.count()) rep.add("first_error", errors.first());
     rep.add("seconds", seconds(last - start)).add("handshakes_per_sec", per_second(done, last - start));
+    cpu.add(rep, done);
     add_latency(rep, latency);
     return rep;
 }

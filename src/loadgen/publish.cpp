@@ -118,7 +118,10 @@ Result<Report> run_publish(const BenchOptions& o, const std::vector<nostr::Event
     const size_t open = open_count(*conns);
     if (open == 0) return err(connect_errors.first());
     r.set_stall_timeout(o.timeout);
+    RelayCpu cpu(o.pid);
+    cpu.start();
     publish_events(r, o, conns, events, n, t);
+    cpu.stop();
     close_all(r, conns);
     r.finish();
 
@@ -130,6 +133,7 @@ Result<Report> run_publish(const BenchOptions& o, const std::vector<nostr::Event
     rep.add("errors", connect_errors.count() + t.errors.count());
     if (auto e = connect_errors.count() ? connect_errors.first() : t.errors.first(); !e.empty()) rep.add("first_error", e);
     rep.add("seconds", seconds(t.elapsed)).add("events_per_sec", per_second(t.ok, t.elapsed));
+    cpu.add(rep, t.ok);
     add_latency(rep, t.latency);
     return rep;
 }

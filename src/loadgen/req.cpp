@@ -93,13 +93,13 @@ asio::awaitable<void> querier(std::shared_ptr<State> st, size_t c, size_t rank) 
 
 }  // namespace
 
-Result<Report> run_req(const BenchOptions& o, const std::vector<nostr::Event>& events, bool preload) {
+Result<Report> run_req(const BenchOptions& o, const std::vector<nostr::Event>& events, bool preload, Mix mix) {
     if (events.empty()) return err("req needs a data set: --events FILE or a generated one (--dataset N > 0)");
     Errors connect_errors, errors;
     PublishTotals loaded;
     Runner r(o.threads);
     auto st = std::make_shared<State>(o, errors, r);
-    for (const auto& f : query_mix(events, kQueries)) st->filters.push_back(nostr::to_json(f));
+    for (const auto& f : query_mix(events, kQueries, mix)) st->filters.push_back(nostr::to_json(f));
     st->conns = connect_all(r, o, o.connections, connect_errors);
     if (open_count(*st->conns) == 0) return err(connect_errors.first());
     r.set_stall_timeout(o.timeout);
@@ -115,10 +115,13 @@ Result<Report> run_req(const BenchOptions& o, const std::vector<nostr::Event>& e
     for (size_t i = 0; i < st->conns->size(); ++i)
         if ((*st->conns)[i].client) open.push_back(i);
     st->stats.resize(open.size());
+    RelayCpu cpu(o.pid);
+    cpu.start();
     const auto start = Clock::now();
     st->stop_at = start + o.duration;
     for (size_t k = 0; k < open.size(); ++k) r.spawn((*st->conns)[open[k]].ctx, querier(st, open[k], k));
     r.wait(st->stop_at + o.timeout);
+    cpu.stop();
     close_all(r, st->conns);
     r.finish();
 
@@ -148,6 +151,7 @@ Result<Report> run_req(const BenchOptions& o, const std::vector<nostr::Event>& e
         rep.add("first_error", first);
     }
     rep.add("seconds", seconds(last - start)).add("queries_per_sec", per_second(queries, last - start));
+    cpu.add(rep, queries);
     add_latency(rep, latency);
     return rep;
 }

@@ -112,6 +112,19 @@ void add_common(Report& rep, const BenchOptions& o, const Runner& r) {
     rep.add("uri", o.uri).add("threads", uint64_t(r.size()));
 }
 
+std::optional<std::chrono::microseconds> RelayCpu::read() const {
+    if (!pid_) return std::nullopt;
+    auto t = cpu_time(pid_);
+    return t ? std::optional(*t) : std::nullopt;
+}
+
+void RelayCpu::add(Report& rep, uint64_t ops) const {
+    if (!start_ || !stop_) return;
+    const double us = double((*stop_ - *start_).count());
+    rep.add("relay_cpu_ms", us / 1000);
+    rep.add("relay_cpu_us_per_op", ops ? us / double(ops) : 0.0);
+}
+
 void add_latency(Report& rep, const LatencyRecorder& l) {
     rep.add("p50_ms", l.percentile_ms(50)).add("p99_ms", l.percentile_ms(99)).add("mean_ms", l.mean_ms());
     rep.add("max_ms", l.max_ms());

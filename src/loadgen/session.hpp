@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,22 @@ std::string reason_prefix(const std::string& message);
 // The fields every report starts with (uri, threads), and p50/p99/mean/max in ms.
 void add_common(Report& rep, const BenchOptions& o, const Runner& r);
 void add_latency(Report& rep, const LatencyRecorder& l);
+
+// The relay's CPU time over a workload's measured phase, when BenchOptions::pid names it:
+// start() and stop() read /proc; add() writes relay_cpu_ms and relay_cpu_us_per_op (per
+// operation of the workload), or nothing when there is no pid or a read failed.
+class RelayCpu {
+public:
+    explicit RelayCpu(int pid) : pid_(pid) {}
+    void start() { start_ = read(); }
+    void stop() { stop_ = read(); }
+    void add(Report& rep, uint64_t ops) const;
+
+private:
+    std::optional<std::chrono::microseconds> read() const;
+    int pid_;
+    std::optional<std::chrono::microseconds> start_, stop_;
+};
 
 inline double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 inline double per_second(uint64_t n, Clock::duration d) { return d.count() > 0 ? double(n) / seconds(d) : 0; }

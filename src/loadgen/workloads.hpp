@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "loadgen/generator.hpp"
 #include "loadgen/report.hpp"
 #include "nostr/event.hpp"
 #include "util/result.hpp"
@@ -35,10 +36,11 @@ struct BenchOptions {
 Result<Report> run_handshake(const BenchOptions& o);
 // `events` (already signed) over `connections` × `inflight`; OK true counted per second.
 Result<Report> run_publish(const BenchOptions& o, const std::vector<nostr::Event>& events);
-// REQ→EOSE round trips over filters derived from `events` (published first when `preload`).
-Result<Report> run_req(const BenchOptions& o, const std::vector<nostr::Event>& events, bool preload);
-// `subscribers` on a tag unique to the run, one publisher of `count` events (default 100).
-Result<Report> run_fanout(const BenchOptions& o);
+// REQ→EOSE round trips over the `mix` of filters derived from `events` (published first when `preload`).
+Result<Report> run_req(const BenchOptions& o, const std::vector<nostr::Event>& events, bool preload, Mix mix);
+// `subscribers` on the authors of `events` since the first one's created_at, one publisher
+// of `events` in order (at least two, none yet on the relay; the last is the end marker).
+Result<Report> run_fanout(const BenchOptions& o, const std::vector<nostr::Event>& events);
 // Holds `connections` idle subscribed connections for `duration`.
 Result<Report> run_idle(const BenchOptions& o);
 

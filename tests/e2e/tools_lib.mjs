@@ -29,6 +29,8 @@ export function runWsn(args, { input, timeout = 20000 } = {}) {
       const lines = stdout.split('\n').filter((l) => l.length > 0);
       resolve({ code: code ?? signal, stdout, stderr, lines, json: () => lines.map((l) => JSON.parse(l)) });
     });
+    // A command that exits before reading its stdin (a usage error) closes the pipe: EPIPE is no failure.
+    proc.stdin.on('error', (e) => { if (e.code !== 'EPIPE') reject(e); });
     proc.stdin.end(input ?? '');
   });
 }
