@@ -13,6 +13,7 @@ struct Limits {
     size_t max_tags = 2500;                 // tags in one event
     size_t max_tag_values = 64;             // strings in one tag
     size_t max_content_bytes = 256 * 1024;  // event content, in UTF-8 bytes
+    size_t max_event_bytes = 256 * 1024;    // the event's JSON text, as sent
     size_t max_sub_id_length = 64;          // NIP-01: 1..64 characters
     size_t max_depth = 8;                   // JSON nesting (events need 4)
 };

@@ -298,6 +298,18 @@ std::string_view last_object_span(std::string_view json) {
     return json.substr(p, q - p);
 }
 
+std::string_view trim_ws(std::string_view s) {
+    while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+Status check_event_size(std::string_view event_json, const Limits& lim) {
+    if (event_json.size() <= lim.max_event_bytes) return Ok{};
+    return invalid("event too large (" + std::to_string(event_json.size()) + " bytes, limit " +
+                   std::to_string(lim.max_event_bytes) + ")");
+}
+
 }  // namespace
 
 struct Parser::Impl {
@@ -341,6 +353,7 @@ Result<Event> Parser::parse_event(std::string_view json) {
     if (!root) return root.error();
     Event e;
     WSN_TRY(read_event(*root, limits_, e));
+    WSN_TRY(check_event_size(trim_ws(json), limits_));
     return e;
 }
 
@@ -374,7 +387,12 @@ Result<ClientMessage> Parser::parse_client_message(std::string_view json) {
             return s.error();
         }
         if (!is_event) return ClientMessage{ClientAuth{std::move(e)}};
-        return ClientMessage{ClientEvent{std::move(e), last_object_span(json)}};
+        std::string_view raw = last_object_span(json);
+        if (Status s = check_event_size(raw, limits_); !s) {
+            context_.event_id = e.id;
+            return s.error();
+        }
+        return ClientMessage{ClientEvent{std::move(e), raw}};
     }
     if (type == "REQ" || type == "COUNT") {
         context_.command = type == "REQ" ? Command::req : Command::count;

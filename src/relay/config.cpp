@@ -63,6 +63,7 @@ const Key kKeys[] = {
     {"relay", "tls_cert", Text{&Config::tls_cert}, "PEM certificate chain for the TLS listeners. It never stands for the relay's identity, which is its key.", R"("/etc/wsn/fullchain.pem")"},
     {"relay", "tls_key", Text{&Config::tls_key}, "PEM private key of tls_cert.", R"("/etc/wsn/privkey.pem")"},
     {"relay", "allow_plaintext", Flag{&Config::allow_plaintext}, "Serve ws/wss clients (plain NIP-01, no wsn.v1 handshake) as well as wsn/wsns."},
+    {"relay", "map_size_mib", Count{&Config::map_size_mib}, "The most the database file may grow to, in MiB (LMDB's map size: address space, not disk, until used). When it is reached, new events are refused with \"error: storage full\"."},
     {"relay", "public_urls", Urls{&Config::public_urls}, "The ws:// and wss:// URLs clients reach the relay at. A NIP-42 AUTH event's relay tag must name one of them (compared without case in scheme and host, default port or trailing slash). Unset: any relay tag is accepted.", R"(["wss://relay.example.com"])"},
 
     {"info", "name", Text{&Config::name}, "Relay name (NIP-11 name); keep it under 30 characters."},
@@ -91,6 +92,7 @@ const Key kKeys[] = {
     {"policy", "allow_kinds", Kinds{&Config::allow_kinds}, "Only these kinds are accepted. Empty: every kind."},
     {"policy", "deny_kinds", Kinds{&Config::deny_kinds}, "These kinds are refused."},
     {"policy", "plugin", Text{&Config::write_policy_plugin}, "Write-policy command, run with /bin/sh -c: one JSON line in per event, one answer line out (see docs/relay.md).", R"("/etc/wsn/policy.py")"},
+    {"policy", "plugin_timeout", Duration{&Config::write_policy_timeout}, "Seconds the plugin has to answer one event; then the event is refused and the plugin restarted."},
 
     {"rate_limits", "events_per_ip", Rate{&Config::events_per_ip}, "EVENT messages per client IP address."},
     {"rate_limits", "events_per_pubkey", Rate{&Config::events_per_pubkey}, "EVENT messages per event author."},

@@ -26,6 +26,7 @@ struct Config {
     std::string tls_cert, tls_key;           // needed by TLS listeners
     bool allow_plaintext = true;             // ws/wss for clients without wsn.v1
     std::vector<std::string> public_urls;    // ws(s):// URLs clients use; NIP-42 relay tags must name one
+    size_t map_size_mib = size_t(1) << 20;   // LMDB map (1 TiB): the most the database may grow to
 
     // [info] (NIP-11)
     std::string name = "wsn relay", description, contact, icon;
@@ -52,6 +53,7 @@ struct Config {
     std::vector<std::string> allow_pubkeys, deny_pubkeys;  // hex; empty allow = everyone
     std::vector<uint16_t> allow_kinds, deny_kinds;          // empty allow = every kind
     std::string write_policy_plugin;  // a command; JSON line per event, answers accept/reject
+    std::chrono::milliseconds write_policy_timeout{5000};  // per event; then refused and the plugin restarted
 
     // [rate_limits]
     RateLimit events_per_ip{20, 100};

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace wsn::relay {
@@ -44,6 +45,26 @@ public:
     bool closed() const {
         std::lock_guard lk(mu_);
         return closed_;
+    }
+
+    // The owner's loop: hands each batch that arrives to handle(std::vector<T>&), calls
+    // tick() at least every `period` (for timed work), and returns once the inbox is
+    // closed and everything pushed before close() has been handled. Every thread drains:
+    // upstream threads are joined before their downstream inbox closes (Relay::run),
+    // so nothing accepted is dropped at shutdown.
+    template <class Handle, class Tick>
+    void run_until_closed(std::chrono::milliseconds period, Handle&& handle, Tick&& tick) {
+        for (;;) {
+            bool was_closed = closed();  // then this pop_all takes the last of it
+            std::vector<T> batch = pop_all(period);
+            if (!batch.empty()) handle(batch);
+            tick();
+            if (was_closed) return;
+        }
+    }
+    template <class Handle>
+    void run_until_closed(Handle&& handle) {
+        run_until_closed(std::chrono::milliseconds(500), std::forward<Handle>(handle), [] {});
     }
 
 private:

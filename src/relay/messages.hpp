@@ -9,6 +9,7 @@
 
 #include "nostr/event.hpp"
 #include "nostr/filter.hpp"
+#include "relay/write_policy.hpp"
 #include "wsn/net/server.hpp"
 
 namespace wsn::relay {
@@ -29,13 +30,25 @@ struct Closed { uint64_t conn; };
 }  // namespace in
 using IngestMsg = std::variant<in::Open, in::Text, in::Closed>;
 
+// To the write-policy worker (only when a plugin is configured).
+struct CheckPolicy {
+    uint64_t conn;
+    LiveEvent ev;
+    PolicySource from;
+    int64_t received_at;
+};
+
 // To the writer.
 struct AddEvent {
     uint64_t conn;
     LiveEvent ev;
 };
 
-// To the query worker.
+// To the query worker. CLOSE and a closed connection go through it too, not straight
+// to the monitor: the query worker is what hands a subscription to the monitor (when
+// its stored part begins), so only it can keep the monitor's Subscribe and
+// Unsubscribe in order; a CLOSE that overtook a queued REQ would leave a live
+// subscription nobody asked for.
 namespace req {
 struct Open { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; };
 struct Count { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; };

@@ -108,7 +108,7 @@ Metrics::Metrics()
       messages("wsn_messages_total", "Client messages received, by verb (invalid: could not be parsed).", "verb",
                {"EVENT", "REQ", "CLOSE", "COUNT", "AUTH", "invalid"}),
       events("wsn_events_total", "Events received, by outcome.", "result",
-             {"stored", "duplicate", "rejected", "ephemeral"}),
+             {"stored", "duplicate", "rejected", "ephemeral", "storage_full", "write_error"}),
       rate_limited("wsn_rate_limited_total", "Messages refused by a rate limit, by limit.", "limit",
                    {"events_per_ip", "events_per_pubkey", "reqs_per_ip"}),
       handshake_failures("wsn_handshake_failures_total", "wsn Noise handshakes that failed or timed out.", "", {""}),

@@ -87,7 +87,7 @@ public:
 
     Family<Gauge> connections;      // wsn_connections{scheme="ws|wss|wsn|wsns"}
     Family<Counter> messages;       // wsn_messages_total{verb="EVENT|REQ|CLOSE|COUNT|AUTH|invalid"}
-    Family<Counter> events;         // wsn_events_total{result="stored|duplicate|rejected|ephemeral"}
+    Family<Counter> events;         // wsn_events_total{result="stored|duplicate|rejected|ephemeral|storage_full|write_error"}
     Family<Counter> rate_limited;   // wsn_rate_limited_total{limit="events_per_ip|events_per_pubkey|reqs_per_ip"}
     Family<Counter> handshake_failures;  // wsn_handshake_failures_total (no label)
     Family<Counter> tls_handshake_failures;  // wsn_tls_handshake_failures_total (no label)

@@ -7,11 +7,9 @@ constexpr size_t kRecentEvents = 20000;
 }
 
 void Monitor::run() {
-    for (;;) {
-        bool closed = sh_.monitor_inbox.closed();
-        for (auto& m : sh_.monitor_inbox.pop_all(std::chrono::milliseconds(500))) handle(m);
-        if (closed) return;
-    }
+    sh_.monitor_inbox.run_until_closed([&](std::vector<MonitorMsg>& batch) {
+        for (auto& m : batch) handle(m);
+    });
 }
 
 void Monitor::deliver(const LiveEvent& e) {

@@ -12,6 +12,7 @@
 #include "nostr/nip19.hpp"
 #include "relay/monitor.hpp"
 #include "relay/nip11.hpp"
+#include "relay/policy_worker.hpp"
 #include "relay/query_worker.hpp"
 #include "relay/verifier.hpp"
 #include "relay/write_policy.hpp"
@@ -23,7 +24,7 @@ namespace wsn::relay {
 struct Relay::Impl {
     Shared sh;
     std::vector<std::thread> verifiers;
-    std::thread writer, query, monitor;
+    std::thread policy, writer, query, monitor;
 };
 
 namespace {
@@ -57,6 +58,7 @@ nostr::Limits limits_of(const Config& c) {
     l.max_filters = c.max_filters;
     l.max_tags = c.max_event_tags;
     l.max_content_bytes = c.max_content_bytes;
+    l.max_event_bytes = c.max_event_bytes;
     return l;
 }
 
@@ -88,11 +90,16 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
 
     store::Options so;
     so.dir = cfg.data_dir;
+    so.map_size = uint64_t(cfg.map_size_mib) << 20;
     auto st = store::Store::open(so);
     if (!st) return st.error();
     sh.store = std::move(*st);
 
-    if (!cfg.write_policy_plugin.empty()) sh.write_policy = std::make_unique<WritePolicy>(cfg.write_policy_plugin);
+    if (!cfg.write_policy_plugin.empty()) {
+        PolicyOptions po;
+        po.timeout = cfg.write_policy_timeout;
+        sh.write_policy = std::make_unique<WritePolicy>(cfg.write_policy_plugin, po);
+    }
 
     unsigned nv = cfg.verifier_threads ? cfg.verifier_threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < nv; ++i) sh.verifier_inboxes.push_back(std::make_unique<Inbox<IngestMsg>>());
@@ -168,6 +175,7 @@ void Relay::run() {
     Shared& sh = impl_->sh;
     for (auto& inbox : sh.verifier_inboxes)
         impl_->verifiers.emplace_back([&sh, &inbox] { Verifier(sh, *inbox).run(); });
+    if (sh.write_policy) impl_->policy = std::thread([&sh] { PolicyWorker(sh).run(); });
     impl_->writer = std::thread([&sh] { Writer(sh).run(); });
     impl_->query = std::thread([&sh] { QueryWorker(sh).run(); });
     impl_->monitor = std::thread([&sh] { Monitor(sh).run(); });
@@ -177,6 +185,8 @@ void Relay::run() {
     // Drain in pipeline order so every accepted event is written and answered.
     for (auto& inbox : sh.verifier_inboxes) inbox->close();
     for (auto& t : impl_->verifiers) t.join();
+    sh.policy_inbox.close();
+    if (impl_->policy.joinable()) impl_->policy.join();
     sh.writer_inbox.close();
     impl_->writer.join();
     sh.query_inbox.close();

@@ -2,7 +2,8 @@
 // `wsn relay`: the threads of a relay and what they share.
 //
 //   I/O threads (net::Server)  -> Verifier (N threads: parse, verify, policy, per-connection state)
-//   Verifier -> Writer (the one LMDB writer: batches, OK after commit) -> Monitor
+//   Verifier [-> PolicyWorker (the write-policy plugin, when configured)]
+//            -> Writer (the one LMDB writer: batches, OK after commit) -> Monitor
 //   Verifier -> QueryWorker (stored events in short slices, EOSE, COUNT) -> Monitor
 //   Monitor (live subscriptions: each new event to every matching subscription)
 //

@@ -6,6 +6,16 @@
 
 namespace wsn::relay {
 
+void Shared::accept_event(uint64_t conn, LiveEvent ev) {
+    if (nostr::is_ephemeral(ev.event.kind)) {
+        send_ok(conn, ev.event.id, true, "");
+        metrics.events.inc("ephemeral");
+        monitor_inbox.push(mon::Ephemeral{std::make_shared<const LiveEvent>(std::move(ev))});
+        return;
+    }
+    writer_inbox.push(AddEvent{conn, std::move(ev)});
+}
+
 void Shared::send_ok(uint64_t conn, const nostr::Id& id, bool accepted, std::string_view message) {
     std::string out;
     nostr::append_ok_message(out, id, accepted, message);

@@ -33,6 +33,7 @@ struct Shared {
     std::unique_ptr<WritePolicy> write_policy;  // null when no plugin is configured
 
     std::vector<std::unique_ptr<Inbox<IngestMsg>>> verifier_inboxes;
+    Inbox<CheckPolicy> policy_inbox;  // used only with a write_policy
     Inbox<AddEvent> writer_inbox;
     Inbox<ReqMsg> query_inbox;
     Inbox<MonitorMsg> monitor_inbox;
@@ -42,6 +43,10 @@ struct Shared {
     std::atomic<uint64_t> committed_batch{0};
 
     Inbox<IngestMsg>& verifier_for(uint64_t conn) { return *verifier_inboxes[conn % verifier_inboxes.size()]; }
+
+    // An event that passed every check: an ephemeral one is answered and goes straight
+    // to the monitor, any other to the writer (which answers after the commit).
+    void accept_event(uint64_t conn, LiveEvent ev);
 
     // NIP-01 answers.
     void send_ok(uint64_t conn, const nostr::Id& id, bool accepted, std::string_view message);

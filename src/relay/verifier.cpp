@@ -33,8 +33,8 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 Verifier::Verifier(Shared& sh, Inbox<IngestMsg>& inbox) : sh_(sh), inbox_(inbox), parser_(sh.limits) {}
 
 void Verifier::run() {
-    while (!inbox_.closed()) {
-        for (auto& m : inbox_.pop_all(std::chrono::milliseconds(500))) {
+    inbox_.run_until_closed([&](std::vector<IngestMsg>& batch) {
+        for (auto& m : batch) {
             std::visit(
                 [&](auto& v) {
                     using T = std::decay_t<decltype(v)>;
@@ -52,7 +52,7 @@ void Verifier::run() {
                 },
                 m);
         }
-    }
+    });
 }
 
 void Verifier::open(net::SessionInfo info) {
@@ -92,7 +92,7 @@ void Verifier::text(uint64_t conn, std::string text) {
     std::visit(
         [&](auto& m) {
             using T = std::decay_t<decltype(m)>;
-            if constexpr (std::is_same_v<T, nostr::ClientEvent>) on_event(c, m, text);
+            if constexpr (std::is_same_v<T, nostr::ClientEvent>) on_event(c, m);
             else if constexpr (std::is_same_v<T, nostr::ClientReq>) on_req(c, m);
             else if constexpr (std::is_same_v<T, nostr::ClientCount>) on_count(c, m);
             else if constexpr (std::is_same_v<T, nostr::ClientClose>) on_close(c, m);
@@ -118,49 +118,36 @@ std::string Verifier::check_write(const Conn& c, const nostr::Event& e, int64_t 
     // NIP-70: even a connection authenticated as someone else may still AUTH as the author.
     if (has_protected_tag(e) && !c.authed.count(e.pubkey))
         return "auth-required: this event may only be published by its author";
-    double t = now_seconds();
-    if (!sh_.events_per_ip.allow(c.ip, t)) {
-        sh_.metrics.rate_limited.inc("events_per_ip");
-        return "rate-limited: too many events from your address, slow down";
-    }
-    if (!sh_.events_per_pubkey.allow(pk, t)) {
-        sh_.metrics.rate_limited.inc("events_per_pubkey");
-        return "rate-limited: too many events from this pubkey, slow down";
-    }
     return "";
 }
 
-void Verifier::on_event(Conn& c, nostr::ClientEvent& m, std::string_view) {
+// The cheap checks first, then the per-IP limit, and only then the signature, the
+// costly step, so a flood of bad events is refused for the price of parsing it. The
+// per-pubkey limit comes after the signature: before it, anyone could spend another
+// author's tokens.
+void Verifier::on_event(Conn& c, nostr::ClientEvent& m) {
     sh_.metrics.messages.inc("EVENT");
     nostr::Event& e = m.event;
-    if (auto v = nostr::verify(e, scratch_); !v) {
-        sh_.metrics.events.inc("rejected");
-        sh_.send_ok(c.info.id, e.id, false, v.error().message);
-        return;
-    }
-    int64_t now = unix_now();
-    if (std::string why = check_write(c, e, now); !why.empty()) {
+    auto refuse = [&](std::string_view why) {
         sh_.metrics.events.inc("rejected");
         sh_.send_ok(c.info.id, e.id, false, why);
-        return;
+    };
+    int64_t now = unix_now();
+    if (std::string why = check_write(c, e, now); !why.empty()) return refuse(why);
+    double t = now_seconds();
+    if (!sh_.events_per_ip.allow(c.ip, t)) {
+        sh_.metrics.rate_limited.inc("events_per_ip");
+        return refuse("rate-limited: too many events from your address, slow down");
     }
-    if (sh_.write_policy) {
-        auto verdict = sh_.write_policy->check(e, m.raw, c.info);
-        if (!verdict.log.empty()) spdlog::warn("write policy: {}", verdict.log);
-        if (!verdict.accept) {
-            sh_.metrics.events.inc("rejected");
-            sh_.send_ok(c.info.id, e.id, verdict.shadow, verdict.message);
-            return;
-        }
+    if (auto v = nostr::verify(e, scratch_); !v) return refuse(v.error().message);
+    if (!sh_.events_per_pubkey.allow(e.pubkey.hex(), t)) {
+        sh_.metrics.rate_limited.inc("events_per_pubkey");
+        return refuse("rate-limited: too many events from this pubkey, slow down");
     }
     LiveEvent ev{std::move(e), std::string(m.raw)};
-    if (nostr::is_ephemeral(ev.event.kind)) {
-        sh_.send_ok(c.info.id, ev.event.id, true, "");
-        sh_.metrics.events.inc("ephemeral");
-        sh_.monitor_inbox.push(mon::Ephemeral{std::make_shared<const LiveEvent>(std::move(ev))});
-        return;
-    }
-    sh_.writer_inbox.push(AddEvent{c.info.id, std::move(ev)});
+    if (sh_.write_policy)
+        return sh_.policy_inbox.push(CheckPolicy{c.info.id, std::move(ev), policy_source(c.info), now});
+    sh_.accept_event(c.info.id, std::move(ev));
 }
 
 bool Verifier::allow_req(const Conn& c) {

@@ -29,14 +29,15 @@ private:
 
     void open(net::SessionInfo info);
     void text(uint64_t conn, std::string text);
-    void on_event(Conn& c, nostr::ClientEvent& m, std::string_view text);
+    void on_event(Conn& c, nostr::ClientEvent& m);
     void on_req(Conn& c, nostr::ClientReq& m);
     void on_count(Conn& c, nostr::ClientCount& m);
     void on_close(Conn& c, nostr::ClientClose& m);
     void on_auth(Conn& c, nostr::ClientAuth& m);
     void reject(uint64_t conn, const Error& e);
     bool allow_req(const Conn& c);
-    // "" if the event may be written by this connection, else the OK false message.
+    // "" if the event may be written by this connection, else the OK false message
+    // (auth, lists, kinds, dates and NIP-70: no rate limit, no signature).
     std::string check_write(const Conn& c, const nostr::Event& e, int64_t now);
 
     Shared& sh_;

@@ -128,7 +128,8 @@ PolicySource policy_source(const net::SessionInfo& s) {
     return out;
 }
 
-WritePolicy::WritePolicy(std::string command, PolicyOptions opts) : command_(std::move(command)), opts_(opts) {}
+WritePolicy::WritePolicy(std::string command, PolicyOptions opts)
+    : command_(std::move(command)), opts_(opts), backoff_(opts.retry_after) {}
 
 WritePolicy::~WritePolicy() { stop(true); }
 
@@ -150,6 +151,10 @@ bool WritePolicy::spawn(std::string& why) {
     // The child's stdin and stdout are one end of the socketpair (dup2 clears CLOEXEC).
     posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
     posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
+    // Nothing else of the relay's: a listening socket, a client's socket (whose EOF the
+    // client would then wait for) or the database, whether or not it was opened
+    // close-on-exec.
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     // Its own process group, so a kill reaches what the shell started; default signal
     // handling and an empty mask, whatever the relay's threads use.
     sigset_t none, defaults;
@@ -178,6 +183,11 @@ bool WritePolicy::spawn(std::string& why) {
     fd_ = sv[0];
     buffer_.clear();
     return true;
+}
+
+void WritePolicy::back_off() {
+    retry_at_ = Clock::now() + backoff_;
+    backoff_ = std::min(backoff_ * 2, opts_.max_retry_after);
 }
 
 void WritePolicy::stop(bool gently) {
@@ -286,17 +296,18 @@ PolicyVerdict WritePolicy::check(const nostr::Event& e, std::string_view event_j
             if (failures_ >= 2 && Clock::now() < retry_at_) return {false, false, std::string(kUnavailable), ""};
             if (!spawn(why)) {
                 failures_ = std::max(failures_, 2);
-                retry_at_ = Clock::now() + opts_.retry_after;
+                back_off();
                 return {false, false, std::string(kUnavailable), "write policy plugin: " + why};
             }
         }
         Outcome o = exchange(request, e, v, why);
         if (o == Outcome::ok) {
             failures_ = 0;
+            backoff_ = opts_.retry_after;
             return v;
         }
         stop(false);
-        if (++failures_ >= 2) retry_at_ = Clock::now() + opts_.retry_after;
+        if (++failures_ >= 2) back_off();
         std::string log = "write policy plugin '" + command_ + "': " + why;
         if (o == Outcome::timeout) return {false, false, std::string(kTimedOut), log};
         if (o == Outcome::bad_answer || failures_ >= 2) return {false, false, std::string(kUnavailable), log};

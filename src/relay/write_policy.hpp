@@ -9,13 +9,15 @@
 //
 //   {"id":"<event id>","action":"accept|reject|shadowReject","msg":"blocked: ..."}
 //
-// The plugin's stderr goes to the relay's. A plugin that dies is restarted once and
-// the event sent again; after two failures in a row (death, timeout, a bad answer)
-// events are refused with "error: write policy plugin unavailable" until retry_after
-// has passed, and then a new process is tried.
+// The plugin's stderr goes to the relay's; it inherits no other descriptor of the
+// relay (no socket, no database file). A plugin that dies is restarted once and the
+// event sent again; after two failures in a row (death, timeout, a bad answer) events
+// are refused with "error: write policy plugin unavailable" until retry_after has
+// passed, and then a new process is tried; each retry that fails doubles the wait, up
+// to max_retry_after, and an answer resets it.
 //
-// Thread-safe: check() holds a mutex for the whole exchange, so verifier threads
-// take turns and the plugin's speed bounds the relay's write rate.
+// Thread-safe: check() holds a mutex for the whole exchange. The relay calls it from
+// one thread of its own (PolicyWorker), never from a thread that serves reads.
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -44,7 +46,8 @@ PolicySource policy_source(const net::SessionInfo& s);
 
 struct PolicyOptions {
     std::chrono::milliseconds timeout{5000};  // for writing the request and reading the answer
-    std::chrono::milliseconds retry_after{10000};
+    std::chrono::milliseconds retry_after{1000};  // the first wait after two failures in a row
+    std::chrono::milliseconds max_retry_after{60000};
     size_t max_answer_bytes = 64 * 1024;
 };
 
@@ -70,6 +73,8 @@ private:
     enum class Outcome { ok, died, timeout, bad_answer };
 
     bool spawn(std::string& why);
+    // Two failures in a row: refuse events for a while, longer each time it happens again.
+    void back_off();
     void stop(bool gently);
     Outcome exchange(const std::string& request, const nostr::Event& e, PolicyVerdict& v, std::string& why);
     bool send_all(std::string_view data, std::chrono::steady_clock::time_point deadline, Outcome& o);
@@ -83,6 +88,7 @@ private:
     std::string buffer_;  // bytes read past the last answer line
     int failures_ = 0;    // in a row
     std::chrono::steady_clock::time_point retry_at_{};
+    std::chrono::milliseconds backoff_;  // the next wait after two failures in a row
 };
 
 }  // namespace wsn::relay

@@ -1,6 +1,8 @@
 #include "relay/writer.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <span>
 
 #include <spdlog/spdlog.h>
 
@@ -13,28 +15,22 @@ constexpr int64_t kPurgeEverySeconds = 60;
 
 void Writer::run() {
     int64_t next_purge = unix_now() + kPurgeEverySeconds;
-    std::vector<AddEvent> pending;
-    for (;;) {
-        bool closed = sh_.writer_inbox.closed();
-        auto got = sh_.writer_inbox.pop_all(std::chrono::milliseconds(1000));
-        for (auto& a : got) pending.push_back(std::move(a));
-        while (!pending.empty()) {
-            size_t n = std::min(pending.size(), kMaxBatch);
-            std::vector<AddEvent> batch(std::make_move_iterator(pending.begin()),
-                                        std::make_move_iterator(pending.begin() + n));
-            pending.erase(pending.begin(), pending.begin() + n);
-            write_batch(batch);
-        }
-        if (int64_t now = unix_now(); now >= next_purge) {
-            next_purge = now + kPurgeEverySeconds;
-            if (auto r = sh_.store->purge_expired(now, 10000); r && *r)
-                spdlog::info("purged {} expired events", *r);
-        }
-        if (closed) return;  // everything queued before close has been written
-    }
+    sh_.writer_inbox.run_until_closed(
+        std::chrono::milliseconds(1000),
+        [&](std::vector<AddEvent>& got) {
+            for (size_t at = 0; at < got.size(); at += kMaxBatch)
+                write_batch(std::span(got).subspan(at, std::min(kMaxBatch, got.size() - at)));
+        },
+        [&] {
+            if (int64_t now = unix_now(); now >= next_purge) {
+                next_purge = now + kPurgeEverySeconds;
+                if (auto r = sh_.store->purge_expired(now, 10000); r && *r)
+                    spdlog::info("purged {} expired events", *r);
+            }
+        });
 }
 
-void Writer::write_batch(std::vector<AddEvent>& batch) {
+void Writer::write_batch(std::span<AddEvent> batch) {
     std::vector<store::WriteItem> items;
     items.reserve(batch.size());
     for (auto& a : batch) items.push_back(store::WriteItem{a.ev.event, a.ev.json});
@@ -43,16 +39,43 @@ void Writer::write_batch(std::vector<AddEvent>& batch) {
     sh_.metrics.write_batch_seconds.observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     sh_.metrics.write_batch_events.observe(double(batch.size()));
-    if (!outcomes) {
-        spdlog::error("write batch of {} events failed: {}", batch.size(), outcomes.error().message);
-        for (auto& a : batch) sh_.send_ok(a.conn, a.ev.event.id, false, "error: could not store the event");
+    if (outcomes) {
+        finish(batch, *outcomes);
         return;
+    }
+    // The batch failed as a whole. Write its events one transaction each, so only those
+    // that cannot be written are refused: in a full store a duplicate, a deletion or a
+    // smaller event still gets its answer.
+    for (size_t i = 0; i < batch.size(); ++i) {
+        auto one = batch.size() == 1 ? outcomes : sh_.store->write(std::span(items).subspan(i, 1), unix_now());
+        if (one) {
+            finish(batch.subspan(i, 1), *one);
+        } else {
+            failed(one.error());
+            bool full = store::is_storage_full(one.error());
+            sh_.metrics.events.inc(full ? "storage_full" : "write_error");
+            sh_.send_ok(batch[i].conn, batch[i].ev.event.id, false,
+                        full ? "error: storage full" : "error: could not store the event");
+        }
+    }
+}
+
+void Writer::failed(const Error& e) {
+    // One line per episode: a full disk would otherwise log every event it refuses.
+    if (failures_++ == 0) spdlog::error("cannot store events: {}; refusing them until writes succeed again", e.message);
+}
+
+void Writer::finish(std::span<AddEvent> batch, const std::vector<store::WriteOutcome>& outcomes) {
+    // The episode ends with an event stored (a duplicate needs no space, so says nothing).
+    if (failures_ > 0 && std::find(outcomes.begin(), outcomes.end(), store::WriteOutcome::stored) != outcomes.end()) {
+        spdlog::info("storing events again, after {} refused", failures_);
+        failures_ = 0;
     }
     uint64_t batch_no = sh_.committed_batch.load() + 1;
     sh_.committed_batch.store(batch_no);
     mon::Stored stored{batch_no, {}};
     for (size_t i = 0; i < batch.size(); ++i) {
-        store::WriteOutcome o = (*outcomes)[i];
+        store::WriteOutcome o = outcomes[i];
         sh_.send_ok(batch[i].conn, batch[i].ev.event.id, store::outcome_accepted(o), store::outcome_message(o));
         if (o == store::WriteOutcome::stored) {
             sh_.metrics.events.inc("stored");

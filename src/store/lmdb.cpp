@@ -7,7 +7,7 @@
 namespace wsn::store::lmdb {
 
 void check(int rc, const char* what) {
-    if (rc != 0) throw DbError(std::string("store: ") + what + ": " + mdb_strerror(rc));
+    if (rc != 0) throw DbError(std::string("store: ") + what + ": " + mdb_strerror(rc), rc);
 }
 
 Env::~Env() {
@@ -24,7 +24,7 @@ Env Env::open(const std::string& dir, size_t map_size, unsigned max_dbs, unsigne
     check(mdb_env_set_maxdbs(e.env_, max_dbs), "set max dbs");
     check(mdb_env_set_maxreaders(e.env_, max_readers), "set max readers");
     int rc = mdb_env_open(e.env_, dir.c_str(), flags, 0644);
-    if (rc != 0) throw DbError("store: cannot open " + dir + ": " + mdb_strerror(rc));
+    if (rc != 0) throw DbError("store: cannot open " + dir + ": " + mdb_strerror(rc), rc);
     int dead = 0;  // reader slots left by killed processes
     check(mdb_reader_check(e.env_, &dead), "reader check");
     return e;

@@ -4,6 +4,7 @@
 #include "store/store.hpp"
 
 #include <cassert>
+#include <cerrno>
 #include <charconv>
 #include <limits>
 
@@ -39,6 +40,8 @@ struct Store::Impl {
 };
 
 namespace {
+
+constexpr std::string_view kStorageFullPrefix = "storage full: ";
 
 std::string_view bytes_view(std::span<const uint8_t> b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
@@ -213,14 +216,19 @@ Result<std::vector<WriteOutcome>> Store::write(std::span<const WriteItem> batch,
         Writer w(txn.get(), impl_->dbs, get_next_seq(txn.get(), impl_->dbs), now);
         std::vector<WriteOutcome> out;
         out.reserve(batch.size());
+        const uint64_t first_seq = w.next_seq();
         for (const WriteItem& item : batch) out.push_back(w.add(item));
-        put_next_seq(txn.get(), impl_->dbs, w.next_seq());
+        if (w.next_seq() != first_seq) put_next_seq(txn.get(), impl_->dbs, w.next_seq());
         txn.commit();  // durable on return when Options::sync
         return out;
     } catch (const DbError& e) {
+        if (e.code == MDB_MAP_FULL || e.code == ENOSPC || e.code == EDQUOT)
+            return err(std::string(kStorageFullPrefix) + e.what());
         return err(e.what());
     }
 }
+
+bool is_storage_full(const Error& e) { return e.message.starts_with(kStorageFullPrefix); }
 
 ReadTxn Store::begin_read() const {
     auto impl = std::make_unique<ReadTxn::Impl>();

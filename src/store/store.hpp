@@ -25,7 +25,8 @@ namespace wsn::store {
 
 struct Options {
     std::string dir = "wsn-data";         // created if missing
-    uint64_t map_size = 1ull << 40;       // LMDB map: address space, not disk (sparse)
+    uint64_t map_size = 1ull << 40;       // LMDB map: address space, not disk (sparse); the
+                                          // most the file may grow to (then: storage full)
     bool sync = true;                     // fsync on commit (off only for benchmarks/imports:
                                           // then a machine crash, not a process kill, may lose data)
     unsigned max_readers = 4096;          // read transactions open at once, all processes together
@@ -47,6 +48,12 @@ enum class WriteOutcome {
 };
 std::string_view outcome_message(WriteOutcome o);  // "" for stored
 bool outcome_accepted(WriteOutcome o);
+
+// A write that failed because the store is full (LMDB's map, Options::map_size, or the
+// disk): its Error message starts with "storage full: ". Nothing more can be added
+// until events are deleted or the map is made larger; writes that need no new space
+// (a duplicate) still succeed.
+bool is_storage_full(const Error& e);
 
 struct StoredEvent {
     uint64_t seq;              // internal id (levId), increasing with insertion

@@ -270,6 +270,25 @@ TEST(Message, EveryTruncationIsRejected) {
     }
 }
 
+TEST(Message, EventSizeLimitCountsTheEventTextAndAnswersWithItsId) {
+    Limits lim;
+    lim.max_event_bytes = 400;
+    Parser p(lim);
+    auto key = crypto::SecretKey::from_hex("b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef");
+    Event small = make_signed(*key, 1, 1, {}, std::string(50, 'x'));
+    Event big = make_signed(*key, 1, 1, {}, std::string(300, 'x'));
+    EXPECT_TRUE(p.parse_client_message(to_json(ClientMessage{ClientEvent{small, {}}})));
+    std::string big_json = to_json(big);
+    auto r = p.parse_client_message("[\"EVENT\", " + big_json + " ]");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "invalid: event too large (" + std::to_string(big_json.size()) + " bytes, limit 400)");
+    ASSERT_TRUE(p.error_context().event_id);  // so the relay answers OK false
+    EXPECT_EQ(*p.error_context().event_id, big.id);
+    // The same rule for a bare event (wsn import), whitespace around it aside.
+    EXPECT_TRUE(p.parse_event("\n " + to_json(small) + " \r\n"));
+    EXPECT_FALSE(p.parse_event(big_json));
+}
+
 TEST(Message, LimitsAreEnforced) {
     Limits lim;
     lim.max_message_bytes = 16 * 1024 * 1024;

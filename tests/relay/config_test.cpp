@@ -62,6 +62,7 @@ void expect_same(const Config& a, const Config& b) {
     EXPECT_EQ(a.tls_key, b.tls_key);
     EXPECT_EQ(a.allow_plaintext, b.allow_plaintext);
     EXPECT_EQ(a.public_urls, b.public_urls);
+    EXPECT_EQ(a.map_size_mib, b.map_size_mib);
     EXPECT_EQ(a.software, b.software);
     EXPECT_EQ(a.name, b.name);
     EXPECT_EQ(a.description, b.description);
@@ -85,6 +86,7 @@ void expect_same(const Config& a, const Config& b) {
     EXPECT_EQ(a.allow_kinds, b.allow_kinds);
     EXPECT_EQ(a.deny_kinds, b.deny_kinds);
     EXPECT_EQ(a.write_policy_plugin, b.write_policy_plugin);
+    EXPECT_EQ(a.write_policy_timeout, b.write_policy_timeout);
     for (auto [x, y] : {std::pair{a.events_per_ip, b.events_per_ip}, {a.events_per_pubkey, b.events_per_pubkey},
                         {a.reqs_per_ip, b.reqs_per_ip}}) {
         EXPECT_EQ(x.per_second, y.per_second);
@@ -117,6 +119,7 @@ tls_cert = "cert.pem"
 tls_key = "key.pem"
 allow_plaintext = false
 public_urls = ["wss://relay.example.com", "ws://127.0.0.1:7447/"]
+map_size_mib = 4096
 
 [info]
 name = "Test \"relay\""
@@ -148,6 +151,7 @@ deny_pubkeys = ["c6047f9441ed7d6d3045406e95c07cd85c778e4b8cef3ca7abac09b95c709ee
 allow_kinds = [0, 1, 65535]
 deny_kinds = [4]
 plugin = "python3 /x/policy.py --strict"
+plugin_timeout = 0.5
 
 [rate_limits]
 events_per_ip = { per_second = 0.5, burst = 3 }
@@ -171,6 +175,7 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.tls_key, "key.pem");
     EXPECT_FALSE(c.allow_plaintext);
     EXPECT_EQ(c.public_urls, (std::vector<std::string>{"wss://relay.example.com", "ws://127.0.0.1:7447/"}));
+    EXPECT_EQ(c.map_size_mib, 4096u);
     EXPECT_EQ(c.software, "https://git.example.org/wsn");
     EXPECT_EQ(c.name, "Test \"relay\"");
     EXPECT_EQ(c.description, "Line one\n\nLine two");
@@ -194,6 +199,7 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.allow_kinds, (std::vector<uint16_t>{0, 1, 65535}));
     EXPECT_EQ(c.deny_kinds, std::vector<uint16_t>{4});
     EXPECT_EQ(c.write_policy_plugin, "python3 /x/policy.py --strict");
+    EXPECT_EQ(c.write_policy_timeout, std::chrono::milliseconds(500));
     EXPECT_EQ(c.events_per_ip.per_second, 0.5);
     EXPECT_EQ(c.events_per_ip.burst, 3);
     EXPECT_EQ(c.events_per_pubkey.per_second, 0);

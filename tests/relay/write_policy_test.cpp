@@ -5,7 +5,9 @@
 
 #include <simdjson.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -223,6 +225,40 @@ TEST_F(Plugin, DyingAgainMakesItUnavailableUntilRetryAfter) {
 
     std::this_thread::sleep_for(500ms);
     EXPECT_TRUE(ask(p, "accept").accept);
+}
+
+TEST_F(Plugin, EachFailedRetryDoublesTheWait) {
+    WritePolicy p(command_, PolicyOptions{30000ms, 300ms, 1000ms});
+    EXPECT_EQ(ask(p, "exit").message, "error: write policy plugin unavailable");
+    EXPECT_EQ(requests().size(), 2u);
+    std::this_thread::sleep_for(350ms);
+    EXPECT_EQ(ask(p, "exit").message, "error: write policy plugin unavailable");  // retried: fails again
+    EXPECT_EQ(requests().size(), 3u);
+    std::this_thread::sleep_for(350ms);  // the wait is 600 ms now
+    EXPECT_EQ(ask(p, "accept").message, "error: write policy plugin unavailable");
+    EXPECT_EQ(requests().size(), 3u);
+    std::this_thread::sleep_for(400ms);
+    EXPECT_TRUE(ask(p, "accept").accept);  // and an answer resets the wait
+    EXPECT_EQ(ask(p, "exit").message, "error: write policy plugin unavailable");
+    std::this_thread::sleep_for(350ms);
+    EXPECT_TRUE(ask(p, "accept").accept);
+}
+
+TEST_F(Plugin, InheritsNoDescriptorButStdinStdoutStderr) {
+    int leaked = ::open("/dev/null", O_RDONLY);  // not close-on-exec
+    ASSERT_GE(leaked, 3);
+    fs::path listing = dir_ / "fds.txt";
+    // A child lists the shell's descriptors and writes them itself: a shell redirection
+    // would show one of its own.
+    std::string list = "python3 -c 'import os; open(\"" + listing.string() +
+                       "\", \"w\").write(\" \".join(sorted(os.listdir(\"/proc/%d/fd\" % os.getppid()), key=int)))'; ";
+    WritePolicy p(list + sh_plugin(R"({"id":"ID","action":"accept"})"), kPatient);
+    EXPECT_TRUE(ask(p, "x").accept);
+    std::ifstream f(listing);
+    std::string fds, fd;
+    while (f >> fd) fds += fd + " ";
+    EXPECT_EQ(fds, "0 1 2 ") << "the shell that runs the plugin holds more than its stdio";
+    ::close(leaked);
 }
 
 TEST_F(Plugin, MissingCommandIsUnavailable) {

@@ -311,5 +311,26 @@ TEST_F(StoreTest, ReadersOnThreadsDuringWrites) {
     EXPECT_EQ(count({nostr::Filter{}}), uint64_t(kBatches * kPer));
 }
 
+TEST_F(StoreTest, AFullMapRefusesNewEventsAsStorageFullButNotDuplicates) {
+    store_.reset();
+    auto s = Store::open(Options{.dir = dir_ + "-small", .map_size = 1 << 20, .sync = false});
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto& small = *s;
+    const nostr::Event first = make(0, kNow, 1, {}, std::string(30000, 'a'));
+    auto put = [&](const nostr::Event& e) { return small->write(std::vector<WriteItem>{{e, nostr::to_json(e)}}, kNow); };
+    ASSERT_TRUE(put(first).ok());
+    std::optional<Error> full;
+    for (int i = 1; i < 100 && !full; ++i)
+        if (auto r = put(make(0, kNow + i, 1, {}, std::string(30000, 'a'))); !r) full = r.error();
+    ASSERT_TRUE(full) << "1 MiB held 100 events of 30 KB";
+    EXPECT_TRUE(is_storage_full(*full)) << full->message;
+    EXPECT_TRUE(full->message.starts_with("storage full: ")) << full->message;
+    auto dup = put(first);  // needs no new page
+    ASSERT_TRUE(dup.ok()) << dup.error().message;
+    EXPECT_EQ((*dup)[0], WriteOutcome::duplicate);
+    EXPECT_FALSE(is_storage_full(Error{"store: begin transaction: something else"}));
+    std::filesystem::remove_all(dir_ + "-small");
+}
+
 }  // namespace
 }  // namespace wsn::store::test

@@ -7,14 +7,17 @@ import { join } from 'node:path';
 export const WSN_BIN = process.env.WSN_BIN;
 if (!WSN_BIN) throw new Error('set WSN_BIN to the wsn binary (ctest does)');
 
-// Runs `wsn relay` with a fresh (or given) data folder on 127.0.0.1 with a free port.
+// Runs `wsn relay` with a fresh (or given) data folder on 127.0.0.1 with a free port,
+// optionally under an open-file limit (nofile: soft and hard; softNofile: soft only).
 // Resolves once the relay has printed its wsn:// address.
-export async function startRelay({ dataDir, args = [], listen = ['127.0.0.1:0'] } = {}) {
+export async function startRelay({ dataDir, args = [], listen = ['127.0.0.1:0'], nofile, softNofile } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'wsn-e2e-'));
   const listenArgs = listen.flatMap((l) => ['--listen', l]);
-  const proc = spawn(WSN_BIN, ['relay', '--data', dir, ...listenArgs, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const argv = ['relay', '--data', dir, ...listenArgs, ...args];
+  const limit = nofile ? `ulimit -n ${Number(nofile)}` : softNofile ? `ulimit -S -n ${Number(softNofile)}` : null;
+  const proc = limit
+    ? spawn('/bin/sh', ['-c', `${limit} && exec "$0" "$@"`, WSN_BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(WSN_BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
