@@ -9,11 +9,12 @@
 #include <random>
 
 #include "nostr/parser.hpp"
-#include "store/record.hpp"
-#include "store/store.hpp"
+#include "store/lmdb/lmdb_store.hpp"
+#include "store/lmdb/record.hpp"
 
 using namespace wsn;
 using namespace wsn::store;
+using namespace wsn::store::lmdb;
 
 namespace {
 
@@ -59,13 +60,13 @@ const Corpus& corpus() {
 
 struct TempStore {
     std::string root;
-    std::unique_ptr<Store> store;
+    std::unique_ptr<LmdbStore> store;
 
     explicit TempStore(bool sync) {
         std::string tmpl = "/tmp/wsn-bench-store-XXXXXX";
         if (!mkdtemp(tmpl.data())) abort();
         root = tmpl;
-        auto s = Store::open(Options{.dir = root + "/data", .map_size = 1ull << 34, .sync = sync});
+        auto s = LmdbStore::open(LmdbOptions{.dir = root + "/data", .map_size = 1ull << 34, .sync = sync});
         if (!s.ok()) abort();
         store = std::move(*s);
     }
@@ -98,7 +99,7 @@ void BM_Write(benchmark::State& state) {
 }
 BENCHMARK(BM_Write)->ArgsProduct({{1, 100, 1000}, {0, 1}})->ArgNames({"batch", "sync"})->UseRealTime()->Unit(benchmark::kMicrosecond);
 
-const Store& full_store() {
+const LmdbStore& full_store() {
     static const auto ts = [] {
         auto t = std::make_unique<TempStore>(false);
         const auto& items = corpus().items;
@@ -115,10 +116,9 @@ void run_query(benchmark::State& state, const std::vector<nostr::Filter>& filter
     const Store& store = full_store();
     uint64_t sent = 0;
     for (auto _ : state) {
-        ReadTxn txn = store.begin_read();
-        Query q(filters, 500, kNow);
+        auto q = store.query(filters, 500, kNow);
         size_t bytes = 0;
-        while (!q.step(txn, 1000, [&](const StoredEvent& e) { bytes += e.json.size(), ++sent; })) {
+        while (!q->step(1000, [&](const StoredEvent& e) { bytes += e.json.size(), ++sent; })) {
         }
         benchmark::DoNotOptimize(bytes);
     }
@@ -195,8 +195,10 @@ void BM_CountKind(benchmark::State& state) {  // NIP-45 over ~20k events
     f.kinds = {7};
     std::vector<nostr::Filter> filters{f};
     for (auto _ : state) {
-        ReadTxn txn = store.begin_read();
-        benchmark::DoNotOptimize(store.count(txn, filters, kNow));
+        auto c = store.count(filters, kNow);
+        while (!c->step(std::numeric_limits<uint64_t>::max())) {
+        }
+        benchmark::DoNotOptimize(c->total());
     }
 }
 BENCHMARK(BM_CountKind)->Unit(benchmark::kMillisecond);

@@ -14,7 +14,7 @@
 
 #include "cli/commands.hpp"
 #include "nostr/parser.hpp"
-#include "store/store.hpp"
+#include "cli/store_flags.hpp"
 
 namespace wsn::cli {
 
@@ -22,7 +22,7 @@ namespace {
 
 struct ImportFlags {
     std::string file;
-    std::string data_dir = "wsn-data";
+    StoreFlags store;
     bool no_verify = false;
     size_t batch = 10000;
 };
@@ -59,9 +59,7 @@ int run(const ImportFlags& f) {
         if (!file) return fail("cannot open " + f.file);
         in = &file;
     }
-    store::Options so;
-    so.dir = f.data_dir;
-    auto st = store::Store::open(so);
+    auto st = open_store(f.store);
     if (!st) return fail(st.error().message);
     store::Store& db = **st;
 
@@ -132,7 +130,7 @@ void register_import(CLI::App& app, Dispatch& dispatch) {
     auto f = std::make_shared<ImportFlags>();
     auto* c = app.add_subcommand("import", "Import events (JSON lines) into the relay's database");
     c->add_option("file", f->file, "JSONL file, or - for stdin")->required();
-    c->add_option("--data", f->data_dir, "Data folder")->capture_default_str();
+    add_store_flags(*c, f->store);
     c->add_flag("--no-verify", f->no_verify, "Skip id and signature checks (trusted input only)");
     c->add_option("--batch", f->batch, "Events per write transaction")->capture_default_str()->check(CLI::Range(1, 1000000));
     dispatch.on(c, [f] { return run(*f); });

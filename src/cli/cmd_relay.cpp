@@ -12,6 +12,7 @@
 #include "relay/config.hpp"
 #include "relay/relay.hpp"
 #include "relay/relay_url.hpp"
+#include "store/open.hpp"
 
 namespace wsn::cli {
 
@@ -20,6 +21,7 @@ namespace {
 struct RelayFlags {
     std::string config_file;
     std::string data_dir;
+    std::string store;
     std::string key_file;
     std::vector<std::string> listen, listen_tls;
     std::string tls_cert, tls_key;
@@ -49,6 +51,14 @@ int run(const RelayFlags& f) {
         if (auto s = relay::load_config_file(f.config_file, cfg); !s) return fail(s.error().message);
     // Flags override the file.
     if (!f.data_dir.empty()) cfg.data_dir = f.data_dir;
+    if (f.store == "lmdb") {
+        cfg.store_backend = "lmdb";
+    } else if (store::is_postgres_url(f.store)) {
+        cfg.store_backend = "postgres";
+        cfg.store_url = f.store;
+    } else if (!f.store.empty()) {
+        return fail("bad --store '" + f.store + "': expected lmdb or a postgresql:// URL", 2);
+    }
     if (!f.key_file.empty()) cfg.key_file = f.key_file;
     if (!f.listen.empty() || !f.listen_tls.empty()) {
         cfg.listen.clear();
@@ -91,7 +101,8 @@ void register_relay(CLI::App& app, Dispatch& dispatch) {
     auto f = std::make_shared<RelayFlags>();
     auto* c = app.add_subcommand("relay", "Run a Nostr relay over wsn, wsns, ws and wss");
     c->add_option("--config", f->config_file, "TOML configuration file (see --print-config)");
-    c->add_option("--data", f->data_dir, "Data folder (LMDB and relay.key); default ./wsn-data");
+    c->add_option("--data", f->data_dir, "Data folder (relay.key, and the LMDB store); default ./wsn-data");
+    c->add_option("--store", f->store, "The store: lmdb (in --data, the default) or a PostgreSQL URL (store.url)");
     c->add_option("--key", f->key_file, "Relay key file; default <data>/relay.key, made on first start");
     c->add_option("--listen", f->listen, "Listen on ADDR:PORT, e.g. 0.0.0.0:7447 or [::]:7447 (repeatable)");
     c->add_option("--listen-tls", f->listen_tls, "Listen with TLS (wsns/wss) on ADDR:PORT (repeatable)");

@@ -42,6 +42,14 @@ struct Filter {
     bool operator==(const Filter&) const = default;
 };
 
+// Tags a "#x" filter can name, and so the tags a store indexes: a one-letter name
+// (a-z, A-Z) and a value.
+inline bool is_filterable_tag(const Tag& t) {
+    if (t.size() < 2 || t[0].size() != 1) return false;
+    char c = t[0][0];
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 // True if any filter matches (a REQ's filters are OR-ed). An empty set matches nothing.
 bool matches_any(std::span<const Filter> filters, const Event& e);
 

@@ -29,8 +29,10 @@ struct Kinds { std::vector<uint16_t> Config::*field; };
 struct Rate { RateLimit Config::*field; };
 struct Listeners { bool tls; };  // the entries of Config::listen with this tls flag
 struct Urls { std::vector<std::string> Config::*field; };  // relay URLs (relay_url.hpp)
+struct Backend { std::string Config::*field; };  // "lmdb" or "postgres"
 
-using Target = std::variant<Text, Pubkey, Flag, Count, Threads, Seconds, Duration, Pubkeys, Kinds, Rate, Listeners, Urls>;
+using Target =
+    std::variant<Text, Pubkey, Flag, Count, Threads, Seconds, Duration, Pubkeys, Kinds, Rate, Listeners, Urls, Backend>;
 
 struct Key {
     std::string_view section, name;
@@ -47,6 +49,7 @@ struct Section {
 // clang-format off
 constexpr Section kSections[] = {
     {"relay", "Where the relay keeps its data and where it listens."},
+    {"store", "Where events are stored: LMDB in data_dir (one machine), or PostgreSQL shared by several relay frontends (docs/scale-out.md)."},
     {"info", "The NIP-11 relay information document."},
     {"limits", "Sizes and counts a client may not exceed. Durations are in seconds."},
     {"auth", "NIP-42 authentication. A wsn client counts as authenticated as the key it presented in the handshake."},
@@ -56,7 +59,7 @@ constexpr Section kSections[] = {
 };
 
 const Key kKeys[] = {
-    {"relay", "data_dir", Text{&Config::data_dir}, "Folder for the LMDB database (created on first start)."},
+    {"relay", "data_dir", Text{&Config::data_dir}, "Folder for the relay key and, with the LMDB store, the database (created on first start)."},
     {"relay", "key_file", Text{&Config::key_file}, "The relay's secret key file, generated with mode 0600 on first start. Empty: <data_dir>/relay.key."},
     {"relay", "listen", Listeners{false}, "Plain listeners, \"ADDR:PORT\" or \"[V6]:PORT\"; each serves wsn and ws (and HTTP). With neither listen nor listen_tls set: 0.0.0.0:7447 and [::]:7447.", R"(["0.0.0.0:7447", "[::]:7447"])"},
     {"relay", "listen_tls", Listeners{true}, "TLS listeners, serving wsns and wss; they need tls_cert and tls_key.", R"(["0.0.0.0:7448"])"},
@@ -65,6 +68,11 @@ const Key kKeys[] = {
     {"relay", "allow_plaintext", Flag{&Config::allow_plaintext}, "Serve ws/wss clients (plain NIP-01, no wsn.v1 handshake) as well as wsn/wsns."},
     {"relay", "map_size_mib", Count{&Config::map_size_mib}, "The most the database file may grow to, in MiB (LMDB's map size: address space, not disk, until used). When it is reached, new events are refused with \"error: storage full\"."},
     {"relay", "public_urls", Urls{&Config::public_urls}, "The ws:// and wss:// URLs clients reach the relay at. A NIP-42 AUTH event's relay tag must name one of them (compared without case in scheme and host, default port or trailing slash). Unset: any relay tag is accepted.", R"(["wss://relay.example.com"])"},
+
+    {"store", "backend", Backend{&Config::store_backend}, "\"lmdb\" or \"postgres\"."},
+    {"store", "url", Text{&Config::store_url}, "PostgreSQL: the primary, as a libpq URL. A password is better kept in ~/.pgpass or PGPASSWORD than here.", R"("postgresql://wsn@db.example.com/wsn")"},
+    {"store", "read_url", Text{&Config::store_read_url}, "PostgreSQL: a streaming replica for REQ and COUNT. A frontend still sees its own writes: it reads from the primary while the replica is behind them.", R"("postgresql://wsn@replica.example.com/wsn")"},
+    {"store", "pool_size", Count{&Config::store_pool_size}, "PostgreSQL: connections per frontend for queries (to each of url and read_url), besides one for the writer and one that listens for new events."},
 
     {"info", "name", Text{&Config::name}, "Relay name (NIP-11 name); keep it under 30 characters."},
     {"info", "description", Text{&Config::description}, "Plain-text description (NIP-11 description)."},
@@ -141,6 +149,12 @@ struct Reader {
     bool operator()(const Text& t) {
         auto s = node.value_exact<std::string>();
         if (!s) return fail("a string");
+        cfg.*t.field = *s;
+        return true;
+    }
+    bool operator()(const Backend& t) {
+        auto s = node.value_exact<std::string>();
+        if (!s || (*s != "lmdb" && *s != "postgres")) return fail("\"lmdb\" or \"postgres\"");
         cfg.*t.field = *s;
         return true;
     }
@@ -333,6 +347,7 @@ struct Writer {
     const Config& cfg;
 
     std::string operator()(const Text& t) { return string_text(cfg.*t.field); }
+    std::string operator()(const Backend& t) { return string_text(cfg.*t.field); }
     std::string operator()(const Pubkey& t) { return (cfg.*t.field).empty() ? "" : string_text(cfg.*t.field); }
     std::string operator()(const Flag& t) { return cfg.*t.field ? "true" : "false"; }
     std::string operator()(const Count& t) { return std::to_string(cfg.*t.field); }

@@ -28,6 +28,11 @@ struct Config {
     std::vector<std::string> public_urls;    // ws(s):// URLs clients use; NIP-42 relay tags must name one
     size_t map_size_mib = size_t(1) << 20;   // LMDB map (1 TiB): the most the database may grow to
 
+    // [store]
+    std::string store_backend = "lmdb";    // "lmdb" (in data_dir) or "postgres"
+    std::string store_url, store_read_url;  // PostgreSQL: the primary, and an optional replica for reads
+    size_t store_pool_size = 4;             // PostgreSQL connections for queries
+
     // [info] (NIP-11)
     std::string name = "wsn relay", description, contact, icon;
     std::string operator_pubkey;  // NIP-11 `pubkey` (hex), the operator's own key

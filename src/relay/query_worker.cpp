@@ -1,5 +1,7 @@
 #include "relay/query_worker.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "nostr/message.hpp"
 
 namespace wsn::relay {
@@ -7,7 +9,13 @@ namespace wsn::relay {
 namespace {
 constexpr uint64_t kSliceBudget = 2000;  // index steps per query per turn
 constexpr size_t kMaxActive = 512;       // well under the store's reader slots
+
+std::string read_error(const store::DbError& e) {
+    if (dynamic_cast<const store::Unavailable*>(&e)) return store::kUnavailableMessage;
+    spdlog::error("query failed: {}", e.what());
+    return "error: could not read the database";
 }
+}  // namespace
 
 void QueryWorker::run() {
     for (;;) {
@@ -28,9 +36,7 @@ void QueryWorker::handle(ReqMsg& m) {
                 cancel(v.conn, &v.sub);  // a REQ with a used id replaces it
                 waiting_.push_back(std::move(v));
             } else if constexpr (std::is_same_v<T, req::Count>) {
-                auto txn = sh_.store->begin_read();
-                uint64_t n = sh_.store->count(txn, v.filters, unix_now());
-                sh_.server->send(v.conn, nostr::to_json(nostr::RelayMessage{nostr::RelayCount{v.sub, n, {}}}));
+                count(v);
             } else if constexpr (std::is_same_v<T, req::Close>) {
                 cancel(v.conn, &v.sub);
             } else {
@@ -40,15 +46,31 @@ void QueryWorker::handle(ReqMsg& m) {
         m);
 }
 
+void QueryWorker::count(req::Count& v) {
+    try {
+        auto c = sh_.store->count(std::move(v.filters), unix_now());
+        while (!c->step(kSliceBudget)) {
+        }
+        sh_.server->send(v.conn, nostr::to_json(nostr::RelayMessage{nostr::RelayCount{v.sub, c->total(), {}}}));
+    } catch (const store::DbError& e) {
+        sh_.send_closed(v.conn, v.sub, read_error(e));
+    }
+}
+
 void QueryWorker::admit() {
     while (!waiting_.empty() && active_.size() < kMaxActive) {
         req::Open v = std::move(waiting_.front());
         waiting_.pop_front();
         uint64_t watermark = sh_.committed_batch.load();
-        auto txn = sh_.store->begin_read();
-        sh_.monitor_inbox.push(mon::Subscribe{v.conn, v.sub, v.filters, watermark});
-        store::Query q(std::move(v.filters), sh_.cfg.max_limit, unix_now());
-        active_.push_back(Active{v.conn, std::move(v.sub), std::move(txn), std::move(q)});
+        std::unique_ptr<store::Query> q;
+        try {
+            q = sh_.store->query(v.filters, sh_.cfg.max_limit, unix_now());  // its snapshot holds the watermark
+        } catch (const store::DbError& e) {
+            sh_.send_closed(v.conn, v.sub, read_error(e));
+            continue;
+        }
+        sh_.monitor_inbox.push(mon::Subscribe{v.conn, v.sub, std::move(v.filters), watermark});
+        active_.push_back(Active{v.conn, std::move(v.sub), std::move(q)});
     }
 }
 
@@ -62,8 +84,16 @@ void QueryWorker::cancel(uint64_t conn, const std::string* sub) {
 void QueryWorker::step_all() {
     for (auto it = active_.begin(); it != active_.end();) {
         Active& a = *it;
-        bool done = a.query.step(a.txn, kSliceBudget,
-                                 [&](const store::StoredEvent& e) { sh_.send_event(a.conn, a.sub, e.json); });
+        bool done = false;
+        try {
+            done = a.query->step(kSliceBudget, [&](const store::StoredEvent& e) { sh_.send_event(a.conn, a.sub, e.json); });
+        } catch (const store::DbError& e) {
+            sh_.monitor_inbox.push(mon::Unsubscribe{a.conn, a.sub});  // CLOSED ends it (NIP-01)
+            sh_.send_closed(a.conn, a.sub, read_error(e));
+            it = active_.erase(it);
+            admit();
+            continue;
+        }
         if (done) {
             sh_.server->send(a.conn, nostr::to_json(nostr::RelayMessage{nostr::RelayEose{a.sub}}));
             it = active_.erase(it);

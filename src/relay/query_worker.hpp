@@ -20,11 +20,12 @@ private:
     struct Active {
         uint64_t conn;
         std::string sub;
-        store::ReadTxn txn;
-        store::Query query;
+        std::unique_ptr<store::Query> query;
     };
     void handle(ReqMsg& m);
-    // Starts waiting REQs while fewer than kMaxActive run (each holds an LMDB reader slot).
+    // Answers a COUNT (its slices run back to back).
+    void count(req::Count& v);
+    // Starts waiting REQs while fewer than kMaxActive run (each may hold a read snapshot).
     void admit();
     void cancel(uint64_t conn, const std::string* sub);
     // One slice of each active query; returns when all had their turn.

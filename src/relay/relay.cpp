@@ -17,6 +17,7 @@
 #include "relay/verifier.hpp"
 #include "relay/write_policy.hpp"
 #include "relay/writer.hpp"
+#include "store/open.hpp"
 #include "wsn/address.hpp"
 
 namespace wsn::relay {
@@ -89,9 +90,14 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     sh.reqs_per_ip.reset(cfg.reqs_per_ip);
 
     store::Options so;
-    so.dir = cfg.data_dir;
-    so.map_size = uint64_t(cfg.map_size_mib) << 20;
-    auto st = store::Store::open(so);
+    so.lmdb.dir = cfg.data_dir;
+    so.lmdb.map_size = uint64_t(cfg.map_size_mib) << 20;
+    if (cfg.store_backend == "postgres") {
+        if (cfg.store_url.empty()) return err("store.url is needed with store.backend = \"postgres\"");
+        so.backend = store::Backend::postgres;
+        so.postgres = {cfg.store_url, cfg.store_read_url, unsigned(cfg.store_pool_size)};
+    }
+    auto st = store::open(so);
     if (!st) return st.error();
     sh.store = std::move(*st);
 

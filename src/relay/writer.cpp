@@ -43,6 +43,12 @@ void Writer::write_batch(std::span<AddEvent> batch) {
         finish(batch, *outcomes);
         return;
     }
+    if (store::is_unavailable(outcomes.error().message)) {  // no use retrying each event now
+        failed(outcomes.error());
+        sh_.metrics.events.inc("write_error", batch.size());
+        for (auto& a : batch) sh_.send_ok(a.conn, a.ev.event.id, false, store::kUnavailableMessage);
+        return;
+    }
     // The batch failed as a whole. Write its events one transaction each, so only those
     // that cannot be written are refused: in a full store a duplicate, a deletion or a
     // smaller event still gets its answer.

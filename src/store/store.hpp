@@ -1,12 +1,12 @@
 #pragma once
-// The event store: LMDB in a data folder, one writer thread, many readers.
-// Every NIP-01 filter is answered from an index, newest first. The schema
-// (sub-databases and key layouts) lives in schema.hpp.
+// The event store as the relay and the data commands see it: one interface, two
+// backends side by side (store/lmdb/: embedded, the default; store/postgres/: shared
+// by several relay frontends). store/open.hpp opens one from its Options.
 //
-// Errors: write paths (open, write, erase, purge_expired) return a wsn::Error.
-// Read paths (begin_read, Query::step, count, contains, event_count) throw
-// store::DbError (error.hpp) only if LMDB itself fails: a damaged file, or more
-// than Options::max_readers read transactions open at once.
+// Errors: write paths (write, erase, purge_expired, publish) return a wsn::Error.
+// Read paths (Query::step, Count::step, event_count) throw store::DbError
+// (error.hpp) when the database fails, store::Unavailable when it cannot be
+// reached (PostgreSQL down or restarting: worth retrying later).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -22,15 +22,6 @@
 #include "util/result.hpp"
 
 namespace wsn::store {
-
-struct Options {
-    std::string dir = "wsn-data";         // created if missing
-    uint64_t map_size = 1ull << 40;       // LMDB map: address space, not disk (sparse); the
-                                          // most the file may grow to (then: storage full)
-    bool sync = true;                     // fsync on commit (off only for benchmarks/imports:
-                                          // then a machine crash, not a process kill, may lose data)
-    unsigned max_readers = 4096;          // read transactions open at once, all processes together
-};
 
 // One event to write. `json` is its compact wire JSON (what is stored and served).
 struct WriteItem {
@@ -49,99 +40,103 @@ enum class WriteOutcome {
 std::string_view outcome_message(WriteOutcome o);  // "" for stored
 bool outcome_accepted(WriteOutcome o);
 
-// A write that failed because the store is full (LMDB's map, Options::map_size, or the
-// disk): its Error message starts with "storage full: ". Nothing more can be added
+// A write that failed because the store is full (LMDB's map, LmdbOptions::map_size, or
+// the disk): its Error message starts with "storage full: ". Nothing more can be added
 // until events are deleted or the map is made larger; writes that need no new space
 // (a duplicate) still succeed.
+inline constexpr std::string_view kStorageFullPrefix = "storage full: ";
 bool is_storage_full(const Error& e);
 
 struct StoredEvent {
-    uint64_t seq;              // internal id (levId), increasing with insertion
+    uint64_t seq;              // the backend's id for the event, increasing with insertion
     int64_t created_at;
-    std::string_view json;     // valid until the read transaction ends
+    std::string_view json;     // valid during the emit call only
 };
+using Emit = std::function<void(const StoredEvent&)>;
 
-class Store;
-
-// A read transaction: a snapshot of the store. Many may run at once; each is used
-// by one thread at a time but may move between threads (MDB_NOTLS). Keep them
-// short: a long one pins old pages and the file grows.
-class ReadTxn {
-public:
-    ~ReadTxn();
-    ReadTxn(ReadTxn&&) noexcept;
-    ReadTxn& operator=(ReadTxn&&) noexcept;
-private:
-    friend class Store;
-    friend class Query;
-    struct Impl;
-    explicit ReadTxn(std::unique_ptr<Impl>);
-    std::unique_ptr<Impl> impl_;
-};
-
-// A resumable query over a set of filters (a REQ): newest first, each filter's
-// `limit` (capped by max_limit) honoured, events matching several filters sent once,
-// expired events skipped. step() does about `budget` index steps (cursor moves and
-// event loads; an `ids` filter looks up all its ids in its first step) so a long
-// query can be sliced and interleaved with others (as strfry does). Successive
-// steps may use different ReadTxns: the query keeps its place by key, not cursor,
-// and gives the same results as one run over an unchanged store.
+// A resumable query over a set of filters (a REQ): newest first (ties: higher seq
+// first), each filter's `limit` (capped by max_limit) honoured, events matching
+// several filters sent once, expired events skipped.
 //
-// Index choice per filter: ids > authors+kinds (up to 4096 pairs) > the tag with
-// fewest values > authors > kinds > created_at scan; every candidate is checked
-// against the whole filter.
+// step() does about `budget` units of work and returns, so a long query can be
+// sliced and interleaved with others: LMDB counts index steps (cursor moves and event
+// loads), PostgreSQL rows (one statement per step, at most about `budget` rows). A
+// query may pause between steps for as long as its owner likes; release() lets go of
+// any read snapshot it holds meanwhile (LMDB keeps one from its creation, so that
+// every step reads the same state), and the next step resumes by key in a fresh one.
+// Without release(), an LMDB query gives the results of one run over the store as
+// it was when the query was made; PostgreSQL queries read by key each step.
 class Query {
 public:
-    Query(std::vector<nostr::Filter> filters, uint64_t max_limit, int64_t now);
-    ~Query();
-    Query(Query&&) noexcept;
-    Query& operator=(Query&&) noexcept;
-    // Calls emit for each match, newest first across all filters (ties: higher seq
-    // first); returns true when the query is complete.
-    bool step(ReadTxn& txn, uint64_t budget, const std::function<void(const StoredEvent&)>& emit);
-private:
-    friend class Store;  // count() runs a query that reads index keys only
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
+    virtual ~Query() = default;
+    // Calls emit for each match; returns true when the query is complete.
+    virtual bool step(uint64_t budget, const Emit& emit) = 0;
+    virtual void release() = 0;
+};
+
+// NIP-45: the number of events matching any of the filters, de-duplicated, `limit`
+// ignored; sliced like Query (a step of budget units; done when step returns true).
+class Count {
+public:
+    virtual ~Count() = default;
+    virtual bool step(uint64_t budget) = 0;
+    virtual uint64_t total() const = 0;  // so far; final once step returned true
+};
+
+// What a shared store (PostgreSQL) reports of the events committed by any frontend,
+// this one included, and of the ephemeral events they published; see Store::feed().
+struct FeedBatch {
+    uint64_t number = 0;                 // increasing by one per batch with events
+    std::vector<std::string> stored;     // JSON, in the order they became known
+    std::vector<std::string> ephemeral;  // JSON
+};
+
+class Feed {
+public:
+    virtual ~Feed() = default;
+    // Waits up to `timeout` for new events; an empty batch (number 0) when there were
+    // none. Reconnects by itself after a failure, which it returns as an Error meanwhile;
+    // no stored event is skipped across a failure (ephemeral ones may be).
+    virtual Result<FeedBatch> next(std::chrono::milliseconds timeout) = 0;
 };
 
 class Store {
 public:
-    static Result<std::unique_ptr<Store>> open(const Options& opts);
-    ~Store();
+    virtual ~Store() = default;
 
-    // Writes a batch in ONE write transaction (committed; fsynced per Options::sync) and returns one outcome
-    // per item, in order. Handles: duplicates by id; replaceable (pubkey+kind) and
-    // addressable (pubkey+kind+d) keep only the newest (ties: lowest id); NIP-09 deletion
-    // events (kind 5: e and a tags, only the author's own events; remembered so a deleted
-    // event cannot be re-added); NIP-40 expiration (already expired: not stored). Ephemeral
-    // events must not be passed here. Only the writer thread may call it.
-    Result<std::vector<WriteOutcome>> write(std::span<const WriteItem> batch, int64_t now);
+    // Writes a batch atomically (committed, and durable per the backend's settings,
+    // when it returns) and returns one outcome per item, in order. Handles: duplicates
+    // by id; replaceable (pubkey+kind) and addressable (pubkey+kind+d) keep only the
+    // newest (ties: lowest id); NIP-09 deletion events (kind 5: e and a tags, only the
+    // author's own events; remembered so a deleted event cannot be re-added); NIP-40
+    // expiration (already expired: not stored). Ephemeral events must not be passed here.
+    // Not thread-safe: one writer thread per Store.
+    virtual Result<std::vector<WriteOutcome>> write(std::span<const WriteItem> batch, int64_t now) = 0;
 
-    ReadTxn begin_read() const;
-
-    // Whether an event with this id is stored (lets the relay skip verifying duplicates).
-    bool contains(ReadTxn& txn, const nostr::Id& id) const;
-
-    // Number of events matching any of the filters (NIP-45), de-duplicated; `limit` is ignored.
-    // A filter whose index keys hold all its conditions (see Query: e.g. authors and
-    // kinds, one tag, or kinds alone, each with since/until) is counted without
-    // reading event records; others are checked record by record.
-    uint64_t count(ReadTxn& txn, std::span<const nostr::Filter> filters, int64_t now) const;
+    // The query of one REQ, or the count of one COUNT (see Query and Count). Thread-safe;
+    // each Query or Count is used by one thread at a time.
+    virtual std::unique_ptr<Query> query(std::vector<nostr::Filter> filters, uint64_t max_limit,
+                                         int64_t now) const = 0;
+    virtual std::unique_ptr<Count> count(std::vector<nostr::Filter> filters, int64_t now) const = 0;
 
     // Deletes every stored event matching the filter, `limit` ignored (operator
     // command; deletions are not remembered, so the events may be sent again); returns how many.
-    Result<uint64_t> erase(const nostr::Filter& filter);
+    virtual Result<uint64_t> erase(const nostr::Filter& filter) = 0;
     // Deletes events whose NIP-40 expiration is <= now; returns how many. Writer thread only.
-    Result<uint64_t> purge_expired(int64_t now, uint64_t max_events);
+    virtual Result<uint64_t> purge_expired(int64_t now, uint64_t max_events) = 0;
 
     // Number of stored events (expired but not yet purged ones included).
-    uint64_t event_count() const;
+    virtual uint64_t event_count() const = 0;
 
-private:
-    struct Impl;
-    explicit Store(std::unique_ptr<Impl>);
-    std::unique_ptr<Impl> impl_;
+    // A store shared by several processes (PostgreSQL) gives each a Feed of what all of
+    // them commit, and carries ephemeral events between them (publish, then the Feed);
+    // then the relay delivers live events from the Feed alone. An embedded store (LMDB)
+    // returns nullptr, and the relay delivers what its own writer committed.
+    virtual std::unique_ptr<Feed> feed() { return nullptr; }
+    virtual Status publish(std::span<const std::string> ephemeral_json) {
+        (void)ephemeral_json;
+        return err("store: this backend does not carry ephemeral events");
+    }
 };
 
 }  // namespace wsn::store

@@ -1,4 +1,4 @@
-// Durability: a child process writes batches with sync on and reports each
+// Durability: a child process writes batches (LMDB: sync on) and reports each
 // write() that returned; it is killed with SIGKILL mid-stream. Every reported
 // event must be there when the store is opened again.
 #include <signal.h>
@@ -16,8 +16,8 @@ nostr::Event crash_event(int batch, int i) {
     return make(i % 3, kNow - batch, 1, {{"t", "crash"}}, std::to_string(batch) + "/" + std::to_string(i));
 }
 
-[[noreturn]] void child_writes(const std::string& dir, int ack_fd) {
-    auto store = Store::open(Options{.dir = dir, .map_size = 1ull << 30, .sync = true});
+[[noreturn]] void child_writes(const Options& opts, int ack_fd) {
+    auto store = store::open(opts);
     if (!store.ok()) _exit(2);
     for (int b = 0; b < 100000; ++b) {
         std::vector<WriteItem> batch;
@@ -31,7 +31,7 @@ nostr::Event crash_event(int batch, int i) {
     _exit(0);
 }
 
-TEST_F(StoreTest, AcknowledgedWritesSurviveSigkill) {
+TEST_P(StoreTest, AcknowledgedWritesSurviveSigkill) {
     store_.reset();  // the child owns the store while it runs
     key(0);          // make the keys before forking, so both processes sign with them
     int fds[2];
@@ -40,7 +40,7 @@ TEST_F(StoreTest, AcknowledgedWritesSurviveSigkill) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         close(fds[0]);
-        child_writes(dir_, fds[1]);
+        child_writes(options(true), fds[1]);
     }
     close(fds[1]);
     int acked = -1, b = 0;

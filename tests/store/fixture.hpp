@@ -1,8 +1,9 @@
 #pragma once
-// A store in a fresh folder under /tmp (removed after each test), signed test
-// events, and helpers to write events and run queries.
+// The store conformance fixture: each test runs once per backend (the test's
+// parameter) on a fresh, empty store: LMDB in a folder under /tmp, PostgreSQL in a
+// database of its own (pg_support.hpp). Also signed test events, and helpers to
+// write events and run queries and counts through the store interface alone.
 #include <gtest/gtest.h>
-#include <lmdb.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -12,7 +13,7 @@
 #include <vector>
 
 #include "nostr/parser.hpp"
-#include "store/schema.hpp"
+#include "store/open.hpp"
 #include "store/store.hpp"
 
 namespace wsn::store::test {
@@ -33,26 +34,26 @@ inline nostr::Event make(int who, int64_t created_at, uint16_t kind, std::vector
 
 inline std::string hex_id(const nostr::Event& e) { return nostr::id_hex(e.id); }
 
-class StoreTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        std::string tmpl = "/tmp/wsn-store-test-XXXXXX";
-        ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-        root_ = tmpl;
-        dir_ = root_ + "/data";  // Store::open creates it
-        open();
-    }
-    void TearDown() override {
-        store_.reset();
-        std::filesystem::remove_all(root_);
-    }
+// Test names end in /lmdb or /postgres.
+inline std::string backend_name(const ::testing::TestParamInfo<Backend>& p) {
+    return p.param == Backend::lmdb ? "lmdb" : "postgres";
+}
 
+class StoreTest : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override;     // fixture.cpp
+    void TearDown() override;
+
+    bool lmdb() const { return GetParam() == Backend::lmdb; }
+
+    // (Re)opens the store on the same data.
     void open(bool sync = false) {
         store_.reset();
-        auto s = Store::open(Options{.dir = dir_, .map_size = 1ull << 30, .sync = sync});
+        auto s = store::open(options(sync));
         ASSERT_TRUE(s.ok()) << s.error().message;
         store_ = std::move(*s);
     }
+    Options options(bool sync = false) const;
 
     std::vector<WriteOutcome> put_all(const std::vector<nostr::Event>& events, int64_t now = kNow) {
         std::vector<WriteItem> batch;
@@ -63,16 +64,15 @@ protected:
     }
     WriteOutcome put(const nostr::Event& e, int64_t now = kNow) { return put_all({e}, now).at(0); }
 
-    // Event ids (hex) in the order the query sends them; a fresh read
-    // transaction for every step, as a relay slicing queries would use.
+    // Event ids (hex) in the order the query sends them; the query lets go of its
+    // snapshot after every step, as a relay pausing queries would.
     std::vector<std::string> query(std::vector<nostr::Filter> filters, uint64_t budget = kUnbounded,
                                    int64_t now = kNow, uint64_t max_limit = 500) {
-        Query q(std::move(filters), max_limit, now);
+        auto q = store_->query(std::move(filters), max_limit, now);
         std::vector<std::string> out;
         for (int steps = 0;; ++steps) {
             EXPECT_LT(steps, 1'000'000) << "query does not finish";
-            ReadTxn txn = store_->begin_read();
-            bool done = q.step(txn, budget, [&](const StoredEvent& ev) {
+            bool done = q->step(budget, [&](const StoredEvent& ev) {
                 auto e = parser_.parse_event(ev.json);
                 EXPECT_TRUE(e.ok()) << ev.json;
                 if (e.ok()) {
@@ -81,41 +81,28 @@ protected:
                 }
             });
             if (done || steps >= 1'000'000) return out;
+            q->release();
         }
     }
     std::vector<std::string> query(nostr::Filter f) { return query(std::vector<nostr::Filter>{std::move(f)}); }
 
-    uint64_t count(std::vector<nostr::Filter> filters, int64_t now = kNow) {
-        ReadTxn txn = store_->begin_read();
-        return store_->count(txn, filters, now);
+    uint64_t count(std::vector<nostr::Filter> filters, int64_t now = kNow, uint64_t budget = 1000) {
+        auto c = store_->count(std::move(filters), now);
+        for (int steps = 0; !c->step(budget); ++steps)
+            if (steps > 1'000'000) {
+                ADD_FAILURE() << "count does not finish";
+                break;
+            }
+        return c->total();
     }
 
-    // Entries per sub-database, read with raw LMDB while the store is closed.
-    std::map<std::string, uint64_t> entries() {
-        store_.reset();
-        std::map<std::string, uint64_t> out;
-        MDB_env* env = nullptr;
-        EXPECT_EQ(mdb_env_create(&env), 0);
-        mdb_env_set_maxdbs(env, schema::kDatabaseCount);
-        EXPECT_EQ(mdb_env_open(env, dir_.c_str(), MDB_RDONLY, 0644), 0);
-        MDB_txn* txn = nullptr;
-        EXPECT_EQ(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), 0);
-        for (const char* name : {schema::kEvents, schema::kId, schema::kCreatedAt, schema::kPubkey, schema::kKind,
-                                 schema::kPubkeyKind, schema::kTag, schema::kReplace, schema::kDeletedId,
-                                 schema::kDeletedAddr, schema::kExpiration}) {
-            MDB_dbi dbi;
-            EXPECT_EQ(mdb_dbi_open(txn, name, 0, &dbi), 0) << name;
-            MDB_stat st;
-            EXPECT_EQ(mdb_stat(txn, dbi, &st), 0);
-            out[name] = st.ms_entries;
-        }
-        mdb_txn_abort(txn);
-        mdb_env_close(env);
-        open();
-        return out;
-    }
+    // The rows or entries behind the store's indexes, by name, to check that removing an
+    // event leaves nothing behind. LMDB: entries per sub-database (read while the store is
+    // closed); PostgreSQL: rows per table.
+    std::map<std::string, uint64_t> entries();
 
-    std::string root_, dir_;
+    std::string root_, dir_;  // LMDB
+    std::string url_;         // PostgreSQL
     std::unique_ptr<Store> store_;
     nostr::Parser parser_;
 };

@@ -103,7 +103,7 @@ protected:
     std::vector<std::string> e_values_;
 };
 
-TEST_F(QueryModelTest, EachIndexAnswersNewestFirst) {
+TEST_P(QueryModelTest, EachIndexAnswersNewestFirst) {
     nostr::Filter by_ids = ids_filter({&events_[3], &events_[100], &events_[399]});
     nostr::Filter by_pubkey_kind;
     by_pubkey_kind.authors = {key(0).xonly_pubkey(), key(1).xonly_pubkey()};
@@ -123,7 +123,7 @@ TEST_F(QueryModelTest, EachIndexAnswersNewestFirst) {
     }
 }
 
-TEST_F(QueryModelTest, LimitAndMaxLimit) {
+TEST_P(QueryModelTest, LimitAndMaxLimit) {
     nostr::Filter f;
     f.kinds = {1};
     f.limit = 5;
@@ -136,7 +136,7 @@ TEST_F(QueryModelTest, LimitAndMaxLimit) {
     EXPECT_EQ(query({f}, kUnbounded, kNow, 3).size(), 3u);
 }
 
-TEST_F(QueryModelTest, SinceUntilBounds) {
+TEST_P(QueryModelTest, SinceUntilBounds) {
     nostr::Filter f;
     f.since = kNow - 30;
     f.until = kNow - 20;
@@ -150,7 +150,7 @@ TEST_F(QueryModelTest, SinceUntilBounds) {
     EXPECT_EQ(query(f), expected({f}, kNow, 500));
 }
 
-TEST_F(QueryModelTest, EmptyListsMatchNothing) {
+TEST_P(QueryModelTest, EmptyListsMatchNothing) {
     nostr::Filter f;
     f.authors.emplace();
     EXPECT_TRUE(query(f).empty());
@@ -159,7 +159,7 @@ TEST_F(QueryModelTest, EmptyListsMatchNothing) {
     EXPECT_TRUE(query(t).empty());
 }
 
-TEST_F(QueryModelTest, MergesFiltersWithoutDuplicates) {
+TEST_P(QueryModelTest, MergesFiltersWithoutDuplicates) {
     nostr::Filter a, b;
     a.kinds = {1, 7};
     a.limit = 40;
@@ -171,7 +171,7 @@ TEST_F(QueryModelTest, MergesFiltersWithoutDuplicates) {
     EXPECT_EQ(query({a, a}), query({a}));
 }
 
-TEST_F(QueryModelTest, ExpiredEventsAreSkippedAtReadTime) {
+TEST_P(QueryModelTest, ExpiredEventsAreSkippedAtReadTime) {
     nostr::Filter all;
     auto now_list = query({all}, kUnbounded, kNow, 1000);
     auto later_list = query({all}, kUnbounded, kNow + 50, 1000);
@@ -179,7 +179,7 @@ TEST_F(QueryModelTest, ExpiredEventsAreSkippedAtReadTime) {
     EXPECT_EQ(later_list, expected({all}, kNow + 50, 1000));
 }
 
-TEST_F(QueryModelTest, RandomFiltersMatchModel) {
+TEST_P(QueryModelTest, RandomFiltersMatchModel) {
     std::mt19937 rng(42);
     for (int round = 0; round < 300; ++round) {
         std::vector<nostr::Filter> filters;
@@ -198,7 +198,7 @@ TEST_F(QueryModelTest, RandomFiltersMatchModel) {
 
 // Filters whose index keys hold every condition are counted from the keys alone
 // (store.hpp); the counts must still skip expired events and equal the query's size.
-TEST_F(QueryModelTest, CountsFromIndexKeysMatchTheModel) {
+TEST_P(QueryModelTest, CountsFromIndexKeysMatchTheModel) {
     std::mt19937 rng(11);
     for (int round = 0; round < 300; ++round) {
         nostr::Filter f;
@@ -227,7 +227,7 @@ TEST_F(QueryModelTest, CountsFromIndexKeysMatchTheModel) {
     }
 }
 
-TEST_F(QueryModelTest, SlicedRunsGiveTheSameResults) {
+TEST_P(QueryModelTest, SlicedRunsGiveTheSameResults) {
     std::mt19937 rng(9);
     for (int round = 0; round < 100; ++round) {
         std::vector<nostr::Filter> filters;
@@ -237,15 +237,7 @@ TEST_F(QueryModelTest, SlicedRunsGiveTheSameResults) {
     }
 }
 
-TEST_F(QueryModelTest, BudgetBoundsTheWorkOfOneStep) {
-    nostr::Filter all;
-    Query q({all}, 1000, kNow);
-    ReadTxn txn = store_->begin_read();
-    size_t sent = 0;
-    EXPECT_FALSE(q.step(txn, 10, [&](const StoredEvent&) { ++sent; }));
-    EXPECT_LE(sent, 10u);
-    EXPECT_GT(sent, 0u);
-}
+INSTANTIATE_TEST_SUITE_P(Backends, QueryModelTest, ::testing::Values(Backend::lmdb), backend_name);
 
 }  // namespace
 }  // namespace wsn::store::test

@@ -27,27 +27,25 @@ std::string coordinate(int who, uint16_t kind, std::string d) {
     return std::to_string(kind) + ":" + key(who).xonly_pubkey().hex() + ":" + d;
 }
 
-TEST_F(StoreTest, StoresAndFindsById) {
+TEST_P(StoreTest, StoresAndFindsById) {
     auto a = make(0, kNow - 10, 1, {{"t", "x"}}, "hello");
     EXPECT_EQ(put(a), W::stored);
     EXPECT_EQ(query(ids_filter({&a})), std::vector<std::string>{hex_id(a)});
     EXPECT_EQ(store_->event_count(), 1u);
-    ReadTxn txn = store_->begin_read();
-    EXPECT_TRUE(store_->contains(txn, a.id));
-    EXPECT_FALSE(store_->contains(txn, make(0, 1, 1).id));
+    auto absent = make(0, 1, 1);
+    EXPECT_TRUE(query(ids_filter({&absent})).empty());
 }
 
-TEST_F(StoreTest, StoredJsonIsServedAsWritten) {
+TEST_P(StoreTest, StoredJsonIsServedAsWritten) {
     auto a = make(1, kNow, 1, {{"e", std::string(64, 'a')}}, "quote \" and \\ and \n");
     EXPECT_EQ(put(a), W::stored);
-    Query q({nostr::Filter{}}, 10, kNow);
-    ReadTxn txn = store_->begin_read();
+    auto q = store_->query({nostr::Filter{}}, 10, kNow);
     std::vector<std::string> json;
-    EXPECT_TRUE(q.step(txn, kUnbounded, [&](const StoredEvent& e) { json.emplace_back(e.json); }));
+    EXPECT_TRUE(q->step(kUnbounded, [&](const StoredEvent& e) { json.emplace_back(e.json); }));
     EXPECT_EQ(json, std::vector<std::string>{nostr::to_json(a)});
 }
 
-TEST_F(StoreTest, DuplicatesInOneBatchAndAcross) {
+TEST_P(StoreTest, DuplicatesInOneBatchAndAcross) {
     auto a = make(0, kNow, 1);
     EXPECT_EQ(put_all({a, a}), (std::vector<W>{W::stored, W::duplicate}));
     EXPECT_EQ(put(a), W::duplicate);
@@ -56,7 +54,7 @@ TEST_F(StoreTest, DuplicatesInOneBatchAndAcross) {
     EXPECT_EQ(outcome_message(W::duplicate).substr(0, 10), "duplicate:");
 }
 
-TEST_F(StoreTest, ReplaceableKeepsNewest) {
+TEST_P(StoreTest, ReplaceableKeepsNewest) {
     auto v1 = make(0, kNow - 20, 0, {{"t", "old"}}, "v1");
     auto v2 = make(0, kNow - 10, 0, {{"t", "new"}}, "v2");
     auto older = make(0, kNow - 15, 0, {}, "late but older");
@@ -71,11 +69,14 @@ TEST_F(StoreTest, ReplaceableKeepsNewest) {
     EXPECT_EQ(query(tag_filter('t', "new")), std::vector<std::string>{hex_id(v2)});
     auto n = entries();
     EXPECT_EQ(n["events"], 2u);
-    for (const char* idx : {"id", "created_at", "pubkey", "kind", "pubkey_kind", "replace"}) EXPECT_EQ(n[idx], 2u) << idx;
+    if (lmdb()) {
+        for (const char* idx : {"id", "created_at", "pubkey", "kind", "pubkey_kind", "replace"})
+            EXPECT_EQ(n[idx], 2u) << idx;
+    }
     EXPECT_EQ(n["tag"], 1u);
 }
 
-TEST_F(StoreTest, ReplaceableTieKeepsLowestId) {
+TEST_P(StoreTest, ReplaceableTieKeepsLowestId) {
     auto a = make(2, kNow, 10002, {}, "a");
     auto b = make(2, kNow, 10002, {}, "b");
     const auto& low = a.id < b.id ? a : b;
@@ -86,7 +87,7 @@ TEST_F(StoreTest, ReplaceableTieKeepsLowestId) {
     EXPECT_EQ(query(kinds_filter({10002})), std::vector<std::string>{hex_id(low)});
 }
 
-TEST_F(StoreTest, AddressableSlotsAreKeyedByD) {
+TEST_P(StoreTest, AddressableSlotsAreKeyedByD) {
     auto x1 = make(0, kNow - 10, 30023, {{"d", "x"}}, "x1");
     auto y1 = make(0, kNow - 9, 30023, {{"d", "y"}}, "y1");
     auto x2 = make(0, kNow - 5, 30023, {{"d", "x"}}, "x2");
@@ -102,7 +103,7 @@ TEST_F(StoreTest, AddressableSlotsAreKeyedByD) {
     EXPECT_EQ(put(older_x), W::replaced_by_newer);
 }
 
-TEST_F(StoreTest, DeletionByEventIdOnlyForTheAuthor) {
+TEST_P(StoreTest, DeletionByEventIdOnlyForTheAuthor) {
     auto mine = make(0, kNow - 10, 1, {{"t", "gone"}});
     auto theirs = make(1, kNow - 10, 1);
     auto later = make(0, kNow - 10, 1, {}, "arrives after its deletion");
@@ -120,11 +121,13 @@ TEST_F(StoreTest, DeletionByEventIdOnlyForTheAuthor) {
     EXPECT_EQ(put(bob_del), W::stored);
     auto n = entries();
     EXPECT_EQ(n["events"], 3u);  // theirs, del, bob_del
-    EXPECT_EQ(n["created_at"], 3u);
+    if (lmdb()) {
+        EXPECT_EQ(n["created_at"], 3u);
+    }
     EXPECT_EQ(n["tag"], 5u);  // the deletions' e tags: 4 in del ("zz" too), 1 in bob_del
 }
 
-TEST_F(StoreTest, DeletionRequestsAreNotDeleted) {
+TEST_P(StoreTest, DeletionRequestsAreNotDeleted) {
     auto del1 = make(0, kNow - 5, 5, {{"e", std::string(64, '1')}});
     EXPECT_EQ(put(del1), W::stored);
     auto del2 = make(0, kNow, 5, {{"e", hex_id(del1)}});
@@ -134,7 +137,7 @@ TEST_F(StoreTest, DeletionRequestsAreNotDeleted) {
     EXPECT_EQ(put(del1), W::stored);  // not refused either
 }
 
-TEST_F(StoreTest, DeletionByAddress) {
+TEST_P(StoreTest, DeletionByAddress) {
     auto art = make(0, kNow - 100, 30023, {{"d", "art:with:colons"}}, "v1");
     auto other_d = make(0, kNow - 100, 30023, {{"d", "keep"}});
     auto profile = make(0, kNow - 100, 0);
@@ -155,7 +158,7 @@ TEST_F(StoreTest, DeletionByAddress) {
     EXPECT_EQ(query(ids_filter({&newer})).size(), 1u);
 }
 
-TEST_F(StoreTest, LongDTagsAreHashedConsistently) {
+TEST_P(StoreTest, LongDTagsAreHashedConsistently) {
     std::string d(300, 'd');
     auto v1 = make(1, kNow - 20, 30000, {{"d", d}});
     auto v2 = make(1, kNow - 10, 30000, {{"d", d}});
@@ -167,7 +170,7 @@ TEST_F(StoreTest, LongDTagsAreHashedConsistently) {
     EXPECT_EQ(put(v2), W::deleted);
 }
 
-TEST_F(StoreTest, DeletionInTheSameBatch) {
+TEST_P(StoreTest, DeletionInTheSameBatch) {
     auto a = make(0, kNow - 10, 1);
     auto del = make(0, kNow, 5, {{"e", hex_id(a)}});
     EXPECT_EQ(put_all({a, del, a}), (std::vector<W>{W::stored, W::stored, W::deleted}));
@@ -175,7 +178,7 @@ TEST_F(StoreTest, DeletionInTheSameBatch) {
     EXPECT_EQ(put(a), W::deleted);
 }
 
-TEST_F(StoreTest, ExpirationAtWriteAndPurge) {
+TEST_P(StoreTest, ExpirationAtWriteAndPurge) {
     auto past = make(0, kNow - 10, 1, {{"expiration", std::to_string(kNow - 1)}});
     auto now_exactly = make(0, kNow - 10, 1, {{"expiration", std::to_string(kNow)}});
     auto soon = make(0, kNow - 10, 1, {{"expiration", std::to_string(kNow + 10)}});
@@ -200,7 +203,7 @@ TEST_F(StoreTest, ExpirationAtWriteAndPurge) {
     EXPECT_EQ(entries()["expiration"], 1u);  // `never`
 }
 
-TEST_F(StoreTest, CountDeduplicatesAcrossFilters) {
+TEST_P(StoreTest, CountDeduplicatesAcrossFilters) {
     std::vector<nostr::Event> evs;
     for (int i = 0; i < 10; ++i) evs.push_back(make(i % 2, kNow - i, i < 5 ? 1 : 7));
     put_all(evs);
@@ -214,7 +217,7 @@ TEST_F(StoreTest, CountDeduplicatesAcrossFilters) {
     EXPECT_EQ(count({}), 0u);
 }
 
-TEST_F(StoreTest, EraseRemovesMatchesFromEveryIndex) {
+TEST_P(StoreTest, EraseRemovesMatchesFromEveryIndex) {
     std::vector<nostr::Event> evs;
     for (int i = 0; i < 12; ++i)
         evs.push_back(make(i % 3, kNow - i, 1, {{"t", "w" + std::to_string(i % 2)}, {"expiration", std::to_string(kNow + 99)}}));
@@ -228,12 +231,14 @@ TEST_F(StoreTest, EraseRemovesMatchesFromEveryIndex) {
     EXPECT_TRUE(query(f).empty());
     EXPECT_EQ(query(kinds_filter({1})).size(), 8u);
     auto n = entries();
-    for (const char* idx : {"events", "id", "created_at", "pubkey", "kind", "pubkey_kind", "tag", "expiration"})
-        EXPECT_EQ(n[idx], 8u) << idx;
+    for (const char* idx : {"events", "tag", "expiration"}) EXPECT_EQ(n[idx], 8u) << idx;
+    if (lmdb()) {
+        for (const char* idx : {"id", "created_at", "pubkey", "kind", "pubkey_kind"}) EXPECT_EQ(n[idx], 8u) << idx;
+    }
     EXPECT_EQ(put(evs[1]), W::stored);  // erase is not a deletion: it may come back
 }
 
-TEST_F(StoreTest, ReopenFindsEverything) {
+TEST_P(StoreTest, ReopenFindsEverything) {
     std::vector<nostr::Event> evs;
     for (int i = 0; i < 30; ++i) evs.push_back(make(i % 4, kNow, 1, {{"p", key(3).xonly_pubkey().hex()}}, std::to_string(i)));
     put_all(evs);
@@ -250,87 +255,7 @@ TEST_F(StoreTest, ReopenFindsEverything) {
     EXPECT_EQ(store_->event_count(), 31u);  // 30 - 1 deleted + del + fresh
 }
 
-TEST_F(StoreTest, RefusesAnotherSchemaVersion) {
-    store_.reset();
-    MDB_env* env = nullptr;
-    ASSERT_EQ(mdb_env_create(&env), 0);
-    mdb_env_set_maxdbs(env, schema::kDatabaseCount);
-    ASSERT_EQ(mdb_env_open(env, dir_.c_str(), 0, 0644), 0);
-    MDB_txn* txn = nullptr;
-    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-    MDB_dbi meta;
-    ASSERT_EQ(mdb_dbi_open(txn, schema::kMeta, 0, &meta), 0);
-    std::string key(schema::kMetaVersion), value("\0\0\0\x63", 4);
-    MDB_val k{key.size(), key.data()}, v{value.size(), value.data()};
-    ASSERT_EQ(mdb_put(txn, meta, &k, &v, 0), 0);
-    ASSERT_EQ(mdb_txn_commit(txn), 0);
-    mdb_env_close(env);
-    auto s = Store::open(Options{.dir = dir_, .map_size = 1 << 20, .sync = false});
-    ASSERT_FALSE(s.ok());
-    EXPECT_NE(s.error().message.find("schema version 99"), std::string::npos) << s.error().message;
-}
-
-TEST_F(StoreTest, OpenFailsClearly) {
-    auto bad = Store::open(Options{.dir = "/proc/wsn-no-such-place", .map_size = 1 << 20, .sync = true});
-    ASSERT_FALSE(bad.ok());
-    EXPECT_NE(bad.error().message.find("/proc/wsn-no-such-place"), std::string::npos) << bad.error().message;
-}
-
-}  // namespace
-}  // namespace wsn::store::test
-
-namespace wsn::store::test {
-namespace {
-
-// Readers on several threads while the writer commits: each snapshot is
-// consistent (whole batches only) and a ReadTxn may move between threads.
-TEST_F(StoreTest, ReadersOnThreadsDuringWrites) {
-    constexpr int kBatches = 30, kPer = 10;
-    std::vector<std::vector<nostr::Event>> batches(kBatches);
-    for (int b = 0; b < kBatches; ++b)
-        for (int i = 0; i < kPer; ++i) batches[b].push_back(make(i % 2, kNow - b, 1, {}, std::to_string(b * kPer + i)));
-    std::atomic<bool> done{false};
-    std::atomic<int> bad{0};
-    std::vector<std::thread> readers;
-    for (int r = 0; r < 3; ++r)
-        readers.emplace_back([&] {
-            uint64_t last = 0;
-            while (!done) {
-                ReadTxn txn = store_->begin_read();
-                uint64_t n = 0;
-                // Used on another thread than the one that began it (MDB_NOTLS).
-                std::thread([&] { n = store_->count(txn, std::vector<nostr::Filter>{nostr::Filter{}}, kNow); }).join();
-                if (n % kPer != 0 || n < last) ++bad;
-                last = n;
-            }
-        });
-    for (auto& b : batches) put_all(b);
-    done = true;
-    for (auto& t : readers) t.join();
-    EXPECT_EQ(bad, 0);
-    EXPECT_EQ(count({nostr::Filter{}}), uint64_t(kBatches * kPer));
-}
-
-TEST_F(StoreTest, AFullMapRefusesNewEventsAsStorageFullButNotDuplicates) {
-    store_.reset();
-    auto s = Store::open(Options{.dir = dir_ + "-small", .map_size = 1 << 20, .sync = false});
-    ASSERT_TRUE(s.ok()) << s.error().message;
-    auto& small = *s;
-    const nostr::Event first = make(0, kNow, 1, {}, std::string(30000, 'a'));
-    auto put = [&](const nostr::Event& e) { return small->write(std::vector<WriteItem>{{e, nostr::to_json(e)}}, kNow); };
-    ASSERT_TRUE(put(first).ok());
-    std::optional<Error> full;
-    for (int i = 1; i < 100 && !full; ++i)
-        if (auto r = put(make(0, kNow + i, 1, {}, std::string(30000, 'a'))); !r) full = r.error();
-    ASSERT_TRUE(full) << "1 MiB held 100 events of 30 KB";
-    EXPECT_TRUE(is_storage_full(*full)) << full->message;
-    EXPECT_TRUE(full->message.starts_with("storage full: ")) << full->message;
-    auto dup = put(first);  // needs no new page
-    ASSERT_TRUE(dup.ok()) << dup.error().message;
-    EXPECT_EQ((*dup)[0], WriteOutcome::duplicate);
-    EXPECT_FALSE(is_storage_full(Error{"store: begin transaction: something else"}));
-    std::filesystem::remove_all(dir_ + "-small");
-}
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::lmdb), backend_name);
 
 }  // namespace
 }  // namespace wsn::store::test

@@ -1,5 +1,5 @@
 // RAII over LMDB: every handle is released on every path, every error named.
-#include "store/lmdb.hpp"
+#include "store/lmdb/env.hpp"
 
 #include <filesystem>
 #include <utility>

@@ -1,47 +1,33 @@
-// Store: opening the environment, the write path (duplicates, replaceable and
+// LmdbStore: opening the environment, the write path (duplicates, replaceable and
 // addressable slots, NIP-09 deletions, NIP-40 expiration), and the operator's
 // erase and purge. Queries are in query.cpp, index bookkeeping in indexes.cpp.
-#include "store/store.hpp"
+#include "store/lmdb/lmdb_store.hpp"
 
 #include <cassert>
 #include <cerrno>
 #include <charconv>
 #include <limits>
 
+#include "nostr/nip09.hpp"
 #include "nostr/nip40.hpp"
 #include "nostr/limits.hpp"
-#include "store/db.hpp"
-#include "store/schema.hpp"
+#include "store/lmdb/db.hpp"
+#include "store/lmdb/schema.hpp"
 #include "util/hex.hpp"
 
-namespace wsn::store {
-
-std::string_view outcome_message(WriteOutcome o) {
-    switch (o) {
-        case WriteOutcome::stored: return "";
-        case WriteOutcome::duplicate: return "duplicate: already have this event";
-        case WriteOutcome::replaced_by_newer: return "replaced: have newer event";
-        case WriteOutcome::deleted: return "blocked: this event has been deleted";
-        case WriteOutcome::expired: return "invalid: event has expired";
-    }
-    return "";
-}
-
-bool outcome_accepted(WriteOutcome o) { return o == WriteOutcome::stored || o == WriteOutcome::duplicate; }
+namespace wsn::store::lmdb {
 
 ReadTxn::ReadTxn(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ReadTxn::~ReadTxn() = default;
 ReadTxn::ReadTxn(ReadTxn&&) noexcept = default;
 ReadTxn& ReadTxn::operator=(ReadTxn&&) noexcept = default;
 
-struct Store::Impl {
+struct LmdbStore::Impl {
     lmdb::Env env;
     Dbs dbs{};
 };
 
 namespace {
-
-constexpr std::string_view kStorageFullPrefix = "storage full: ";
 
 std::string_view bytes_view(std::span<const uint8_t> b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
@@ -49,28 +35,6 @@ std::optional<uint64_t> seq_at(MDB_txn* txn, MDB_dbi dbi, std::string_view key) 
     auto v = lmdb::get(txn, dbi, key);
     if (!v || v->size() != 8) return std::nullopt;
     return schema::get_u64(reinterpret_cast<const uint8_t*>(v->data()));
-}
-
-// A NIP-09 `a` tag value: "<kind>:<pubkey hex>:<d>" (d may hold colons).
-struct Coordinate {
-    uint16_t kind;
-    crypto::XOnlyPubkey pubkey;
-    std::string_view d;
-};
-
-std::optional<Coordinate> parse_coordinate(std::string_view a) {
-    size_t c1 = a.find(':');
-    if (c1 == std::string_view::npos) return std::nullopt;
-    size_t c2 = a.find(':', c1 + 1);
-    if (c2 == std::string_view::npos) return std::nullopt;
-    Coordinate c{};
-    auto [ptr, ec] = std::from_chars(a.data(), a.data() + c1, c.kind);
-    if (ec != std::errc{} || ptr != a.data() + c1) return std::nullopt;
-    auto pk = from_hex_fixed<32>(a.substr(c1 + 1, c2 - c1 - 1), true);
-    if (!pk) return std::nullopt;
-    c.pubkey.bytes = *pk;
-    c.d = a.substr(c2 + 1);
-    return c;
 }
 
 // The write rules, applied to one item at a time inside the batch's transaction.
@@ -126,7 +90,7 @@ private:
                 auto r = load_record(txn_, dbs_, *seq);
                 if (r && r->pubkey == del.pubkey && r->kind != 5) remove_event(txn_, dbs_, *seq);
             } else if (t[0] == "a") {
-                auto c = parse_coordinate(t[1]);
+                auto c = nostr::parse_coordinate(t[1]);
                 if (!c || c->pubkey != del.pubkey) continue;
                 if (!nostr::is_replaceable(c->kind) && !nostr::is_addressable(c->kind)) continue;
                 delete_address(*c, uint32_t(del.created_at));
@@ -135,7 +99,7 @@ private:
     }
 
     // Deletes the versions of an address up to `until` and refuses older ones later.
-    void delete_address(const Coordinate& c, uint32_t until) {
+    void delete_address(const nostr::Coordinate& c, uint32_t until) {
         std::string key = schema::deleted_addr_key(c.kind, c.pubkey, c.d);
         auto prev = lmdb::get(txn_, dbs_.deleted_addr, key);
         if (!prev || prev->size() != 4 || schema::get_u32(reinterpret_cast<const uint8_t*>(prev->data())) < until) {
@@ -155,6 +119,39 @@ private:
     int64_t now_;
 };
 
+// The interface's Query: an IndexQuery on a snapshot taken when the query is made
+// (so that every step reads the same state) or, after release(), at the next step.
+class LmdbQuery final : public Query {
+public:
+    LmdbQuery(const LmdbStore& store, IndexQuery q) : store_(store), txn_(store.begin_read()), q_(std::move(q)) {}
+    bool step(uint64_t budget, const Emit& emit) override {
+        if (!txn_) txn_.emplace(store_.begin_read());
+        return q_.step(*txn_, budget, emit);
+    }
+    void release() override { txn_.reset(); }
+
+private:
+    const LmdbStore& store_;
+    std::optional<ReadTxn> txn_;
+    IndexQuery q_;
+};
+
+// The interface's Count: IndexQuery::for_count on one snapshot, held until destroyed.
+class LmdbCount final : public Count {
+public:
+    LmdbCount(const LmdbStore& store, std::vector<nostr::Filter> filters, int64_t now)
+        : txn_(store.begin_read()), q_(IndexQuery::for_count(std::move(filters), txn_, now)) {}
+    bool step(uint64_t budget) override {
+        return q_.step(txn_, budget, [&](const StoredEvent&) { ++n_; });
+    }
+    uint64_t total() const override { return n_; }
+
+private:
+    ReadTxn txn_;
+    IndexQuery q_;
+    uint64_t n_ = 0;
+};
+
 // Read in each write transaction rather than cached, so another process (the
 // operator's command line) may write to the same store.
 uint64_t get_next_seq(MDB_txn* txn, const Dbs& dbs) {
@@ -170,10 +167,10 @@ void put_next_seq(MDB_txn* txn, const Dbs& dbs, uint64_t next_seq) {
 
 }  // namespace
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Store::~Store() = default;
+LmdbStore::LmdbStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LmdbStore::~LmdbStore() = default;
 
-Result<std::unique_ptr<Store>> Store::open(const Options& opts) {
+Result<std::unique_ptr<LmdbStore>> LmdbStore::open(const LmdbOptions& opts) {
     try {
         auto impl = std::make_unique<Impl>();
         // MDB_NOTLS: a read transaction belongs to its ReadTxn, not to a thread.
@@ -204,13 +201,13 @@ Result<std::unique_ptr<Store>> Store::open(const Options& opts) {
                            std::to_string(schema::kVersion));
         }
         txn.commit();
-        return std::unique_ptr<Store>(new Store(std::move(impl)));
+        return std::unique_ptr<LmdbStore>(new LmdbStore(std::move(impl)));
     } catch (const DbError& e) {
         return err(e.what());
     }
 }
 
-Result<std::vector<WriteOutcome>> Store::write(std::span<const WriteItem> batch, int64_t now) {
+Result<std::vector<WriteOutcome>> LmdbStore::write(std::span<const WriteItem> batch, int64_t now) {
     try {
         lmdb::Txn txn(impl_->env.get(), false);
         Writer w(txn.get(), impl_->dbs, get_next_seq(txn.get(), impl_->dbs), now);
@@ -228,9 +225,7 @@ Result<std::vector<WriteOutcome>> Store::write(std::span<const WriteItem> batch,
     }
 }
 
-bool is_storage_full(const Error& e) { return e.message.starts_with(kStorageFullPrefix); }
-
-ReadTxn Store::begin_read() const {
+ReadTxn LmdbStore::begin_read() const {
     auto impl = std::make_unique<ReadTxn::Impl>();
     impl->dbs = &impl_->dbs;
     impl->serial = next_txn_serial();
@@ -239,11 +234,15 @@ ReadTxn Store::begin_read() const {
     return ReadTxn(std::move(impl));
 }
 
-bool Store::contains(ReadTxn& txn, const nostr::Id& id) const {
-    return lmdb::get(txn.impl_->txn, impl_->dbs.id, bytes_view(id)).has_value();
+std::unique_ptr<Query> LmdbStore::query(std::vector<nostr::Filter> filters, uint64_t max_limit, int64_t now) const {
+    return std::make_unique<LmdbQuery>(*this, IndexQuery(std::move(filters), max_limit, now));
 }
 
-Result<uint64_t> Store::erase(const nostr::Filter& filter) {
+std::unique_ptr<Count> LmdbStore::count(std::vector<nostr::Filter> filters, int64_t now) const {
+    return std::make_unique<LmdbCount>(*this, std::move(filters), now);
+}
+
+Result<uint64_t> LmdbStore::erase(const nostr::Filter& filter) {
     try {
         lmdb::Txn txn(impl_->env.get(), false);
         std::vector<uint64_t> seqs;
@@ -256,7 +255,7 @@ Result<uint64_t> Store::erase(const nostr::Filter& filter) {
             state->dbs = &impl_->dbs;
             state->serial = next_txn_serial();
             ReadTxn view(std::move(state));
-            Query q({std::move(f)}, std::numeric_limits<uint64_t>::max(), 0);  // now 0: expired ones too
+            IndexQuery q({std::move(f)}, std::numeric_limits<uint64_t>::max(), 0);  // now 0: expired ones too
             q.step(view, std::numeric_limits<uint64_t>::max(), [&](const StoredEvent& e) { seqs.push_back(e.seq); });
         }
         for (uint64_t seq : seqs) remove_event(txn.get(), impl_->dbs, seq);
@@ -267,7 +266,7 @@ Result<uint64_t> Store::erase(const nostr::Filter& filter) {
     }
 }
 
-Result<uint64_t> Store::purge_expired(int64_t now, uint64_t max_events) {
+Result<uint64_t> LmdbStore::purge_expired(int64_t now, uint64_t max_events) {
     try {
         lmdb::Txn txn(impl_->env.get(), false);
         std::vector<uint64_t> seqs = expired_seqs(txn.get(), impl_->dbs, now, max_events);
@@ -280,9 +279,9 @@ Result<uint64_t> Store::purge_expired(int64_t now, uint64_t max_events) {
     }
 }
 
-uint64_t Store::event_count() const {
+uint64_t LmdbStore::event_count() const {
     ReadTxn txn = begin_read();
     return lmdb::entries(txn.impl_->txn, impl_->dbs.events);
 }
 
-}  // namespace wsn::store
+}  // namespace wsn::store::lmdb

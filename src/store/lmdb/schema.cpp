@@ -1,9 +1,9 @@
 // Key encoders for the layouts documented in schema.hpp.
-#include "store/schema.hpp"
+#include "store/lmdb/schema.hpp"
 
 #include "crypto/hash.hpp"
 
-namespace wsn::store::schema {
+namespace wsn::store::lmdb::schema {
 
 void put_u16(std::string& out, uint16_t v) {
     out += char(v >> 8);
@@ -101,10 +101,4 @@ std::string seq_key(uint64_t seq) {
     return k;
 }
 
-bool is_indexed_tag(const nostr::Tag& t) {
-    if (t.size() < 2 || t[0].size() != 1) return false;
-    char c = t[0][0];
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-}  // namespace wsn::store::schema
+}  // namespace wsn::store::lmdb::schema

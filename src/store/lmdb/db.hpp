@@ -8,11 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include "store/lmdb.hpp"
-#include "store/record.hpp"
-#include "store/store.hpp"
+#include "store/lmdb/env.hpp"
+#include "store/lmdb/record.hpp"
+#include "store/lmdb/lmdb_store.hpp"
 
-namespace wsn::store {
+namespace wsn::store::lmdb {
 
 struct Dbs {
     MDB_dbi meta, events, id, created_at, pubkey, kind, pubkey_kind, tag, replace, deleted_id, deleted_addr,
@@ -43,4 +43,4 @@ void insert_event(MDB_txn* txn, const Dbs& dbs, uint64_t seq, std::string_view r
 // Removes the event and all of its index entries; false if seq is not stored.
 bool remove_event(MDB_txn* txn, const Dbs& dbs, uint64_t seq);
 
-}  // namespace wsn::store
+}  // namespace wsn::store::lmdb

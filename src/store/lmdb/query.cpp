@@ -9,10 +9,10 @@
 #include <memory>
 
 #include "nostr/limits.hpp"
-#include "store/db.hpp"
-#include "store/schema.hpp"
+#include "store/lmdb/db.hpp"
+#include "store/lmdb/schema.hpp"
 
-namespace wsn::store {
+namespace wsn::store::lmdb {
 
 namespace {
 
@@ -256,14 +256,15 @@ void plan(Stream& st, const Dbs& dbs) {
 
 }  // namespace
 
-struct Query::Impl {
+struct IndexQuery::Impl {
     std::vector<Stream> streams;
     int64_t now;
     bool planned = false;
-    std::optional<std::vector<uint64_t>> expired;  // set by Store::count
+    std::optional<std::vector<uint64_t>> expired;  // set for counting
 };
 
-Query::Query(std::vector<nostr::Filter> filters, uint64_t max_limit, int64_t now) : impl_(std::make_unique<Impl>()) {
+IndexQuery::IndexQuery(std::vector<nostr::Filter> filters, uint64_t max_limit, int64_t now)
+    : impl_(std::make_unique<Impl>()) {
     impl_->now = now;
     impl_->streams.resize(filters.size());
     for (size_t i = 0; i < filters.size(); ++i) {
@@ -274,11 +275,11 @@ Query::Query(std::vector<nostr::Filter> filters, uint64_t max_limit, int64_t now
     }
 }
 
-Query::~Query() = default;
-Query::Query(Query&&) noexcept = default;
-Query& Query::operator=(Query&&) noexcept = default;
+IndexQuery::~IndexQuery() = default;
+IndexQuery::IndexQuery(IndexQuery&&) noexcept = default;
+IndexQuery& IndexQuery::operator=(IndexQuery&&) noexcept = default;
 
-bool Query::step(ReadTxn& txn, uint64_t budget, const std::function<void(const StoredEvent&)>& emit) {
+bool IndexQuery::step(ReadTxn& txn, uint64_t budget, const Emit& emit) {
     Impl& q = *impl_;
     TxnState& t = *txn.impl_;
     if (!q.planned) {  // needs the sub-database handles, which come with the transaction
@@ -321,17 +322,14 @@ bool Query::step(ReadTxn& txn, uint64_t budget, const std::function<void(const S
 
 // A REQ's query without limits, counting matches instead of sending them; exact
 // streams walk index keys only, so no event record is read for them.
-uint64_t Store::count(ReadTxn& txn, std::span<const nostr::Filter> filters, int64_t now) const {
-    std::vector<nostr::Filter> unlimited(filters.begin(), filters.end());
-    for (nostr::Filter& f : unlimited) f.limit.reset();
-    Query q(std::move(unlimited), std::numeric_limits<uint64_t>::max(), now);
+IndexQuery IndexQuery::for_count(std::vector<nostr::Filter> filters, ReadTxn& txn, int64_t now) {
+    for (nostr::Filter& f : filters) f.limit.reset();
+    IndexQuery q(std::move(filters), std::numeric_limits<uint64_t>::max(), now);
     std::vector<uint64_t> expired =
         expired_seqs(txn.impl_->txn, *txn.impl_->dbs, now, std::numeric_limits<uint64_t>::max());
     std::sort(expired.begin(), expired.end());
     q.impl_->expired = std::move(expired);
-    uint64_t n = 0;
-    q.step(txn, std::numeric_limits<uint64_t>::max(), [&](const StoredEvent&) { ++n; });
-    return n;
+    return q;
 }
 
-}  // namespace wsn::store
+}  // namespace wsn::store::lmdb

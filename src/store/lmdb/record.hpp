@@ -14,7 +14,7 @@
 #include "nostr/event.hpp"
 #include "nostr/filter.hpp"
 
-namespace wsn::store {
+namespace wsn::store::lmdb {
 
 struct RecordView {
     nostr::Id id{};
@@ -52,4 +52,4 @@ void RecordView::for_each_tag(F&& f) const {
     }
 }
 
-}  // namespace wsn::store
+}  // namespace wsn::store::lmdb

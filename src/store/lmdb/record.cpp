@@ -1,13 +1,13 @@
 // Record encoding (layout in record.hpp) and filter matching over records.
-#include "store/record.hpp"
+#include "store/lmdb/record.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cstring>
 
-#include "store/schema.hpp"
+#include "store/lmdb/schema.hpp"
 
-namespace wsn::store {
+namespace wsn::store::lmdb {
 
 namespace {
 
@@ -23,7 +23,7 @@ bool contains(const std::vector<T>& sorted, const T& x) {
 std::string encode_record(const nostr::Event& e, uint64_t expires_at, std::string_view json) {
     std::string block;
     for (const nostr::Tag& t : e.tags) {
-        if (!schema::is_indexed_tag(t)) continue;
+        if (!nostr::is_filterable_tag(t)) continue;
         block += t[0][0];
         schema::put_u32(block, uint32_t(t[1].size()));
         block += t[1];
@@ -91,4 +91,4 @@ bool record_matches(const nostr::Filter& f, const RecordView& r) {
     return true;
 }
 
-}  // namespace wsn::store
+}  // namespace wsn::store::lmdb

@@ -33,7 +33,7 @@
 #include "crypto/keys.hpp"
 #include "nostr/event.hpp"
 
-namespace wsn::store::schema {
+namespace wsn::store::lmdb::schema {
 
 inline constexpr uint32_t kVersion = 1;
 
@@ -88,7 +88,4 @@ std::string deleted_addr_key(uint16_t kind, const crypto::XOnlyPubkey& pk, std::
 std::string expiration_key(uint64_t expires_at, uint64_t seq);
 std::string seq_key(uint64_t seq);
 
-// Tags the tag index holds: a one-letter name (a-z, A-Z, as filters can name) and a value.
-bool is_indexed_tag(const nostr::Tag& t);
-
-}  // namespace wsn::store::schema
+}  // namespace wsn::store::lmdb::schema

@@ -2,10 +2,10 @@
 // remove it, so no index can be forgotten on either side.
 #include <atomic>
 
-#include "store/db.hpp"
-#include "store/schema.hpp"
+#include "store/lmdb/db.hpp"
+#include "store/lmdb/schema.hpp"
 
-namespace wsn::store {
+namespace wsn::store::lmdb {
 
 namespace {
 
@@ -69,9 +69,9 @@ bool remove_event(MDB_txn* txn, const Dbs& dbs, uint64_t seq) {
     return true;
 }
 
-}  // namespace wsn::store
+}  // namespace wsn::store::lmdb
 
-namespace wsn::store {
+namespace wsn::store::lmdb {
 
 std::vector<uint64_t> expired_seqs(MDB_txn* txn, const Dbs& dbs, int64_t now, uint64_t max) {
     std::vector<uint64_t> seqs;
@@ -87,4 +87,4 @@ std::vector<uint64_t> expired_seqs(MDB_txn* txn, const Dbs& dbs, int64_t now, ui
     return seqs;
 }
 
-}  // namespace wsn::store
+}  // namespace wsn::store::lmdb

@@ -1,0 +1,55 @@
+#include "fixture.hpp"
+
+#include <lmdb.h>
+
+#include "store/lmdb/schema.hpp"
+
+namespace wsn::store::test {
+
+void StoreTest::SetUp() {
+    std::string tmpl = "/tmp/wsn-store-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    root_ = tmpl;
+    dir_ = root_ + "/data";  // the LMDB store creates it
+    open();
+}
+
+void StoreTest::TearDown() {
+    store_.reset();
+    std::filesystem::remove_all(root_);
+}
+
+Options StoreTest::options(bool sync) const {
+    Options o;
+    o.backend = GetParam();
+    o.lmdb = LmdbOptions{.dir = dir_, .map_size = 1ull << 30, .sync = sync};
+    o.postgres.url = url_;
+    return o;
+}
+
+std::map<std::string, uint64_t> StoreTest::entries() {
+    namespace schema = lmdb::schema;
+    store_.reset();
+    std::map<std::string, uint64_t> out;
+    MDB_env* env = nullptr;
+    EXPECT_EQ(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, schema::kDatabaseCount);
+    EXPECT_EQ(mdb_env_open(env, dir_.c_str(), MDB_RDONLY, 0644), 0);
+    MDB_txn* txn = nullptr;
+    EXPECT_EQ(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), 0);
+    for (const char* name : {schema::kEvents, schema::kId, schema::kCreatedAt, schema::kPubkey, schema::kKind,
+                             schema::kPubkeyKind, schema::kTag, schema::kReplace, schema::kDeletedId,
+                             schema::kDeletedAddr, schema::kExpiration}) {
+        MDB_dbi dbi;
+        EXPECT_EQ(mdb_dbi_open(txn, name, 0, &dbi), 0) << name;
+        MDB_stat st;
+        EXPECT_EQ(mdb_stat(txn, dbi, &st), 0);
+        out[name] = st.ms_entries;
+    }
+    mdb_txn_abort(txn);
+    mdb_env_close(env);
+    open();
+    return out;
+}
+
+}  // namespace wsn::store::test
