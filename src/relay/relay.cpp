@@ -10,6 +10,7 @@
 
 #include "nostr/key_file.hpp"
 #include "nostr/nip19.hpp"
+#include "relay/feed_reader.hpp"
 #include "relay/monitor.hpp"
 #include "relay/nip11.hpp"
 #include "relay/policy_worker.hpp"
@@ -25,7 +26,8 @@ namespace wsn::relay {
 struct Relay::Impl {
     Shared sh;
     std::vector<std::thread> verifiers;
-    std::thread policy, writer, query, monitor;
+    std::thread policy, writer, query, monitor, feed;
+    std::unique_ptr<FeedReader> feed_reader;
 };
 
 namespace {
@@ -100,6 +102,7 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     auto st = store::open(so);
     if (!st) return st.error();
     sh.store = std::move(*st);
+    sh.feed = sh.store->feed();
 
     if (!cfg.write_policy_plugin.empty()) {
         PolicyOptions po;
@@ -185,6 +188,10 @@ void Relay::run() {
     impl_->writer = std::thread([&sh] { Writer(sh).run(); });
     impl_->query = std::thread([&sh] { QueryWorker(sh).run(); });
     impl_->monitor = std::thread([&sh] { Monitor(sh).run(); });
+    if (sh.feed) {
+        impl_->feed_reader = std::make_unique<FeedReader>(sh, *sh.feed);
+        impl_->feed = std::thread([r = impl_->feed_reader.get()] { r->run(); });
+    }
 
     sh.server->run();  // until stop()
 
@@ -197,6 +204,10 @@ void Relay::run() {
     impl_->writer.join();
     sh.query_inbox.close();
     impl_->query.join();
+    if (impl_->feed_reader) {
+        impl_->feed_reader->stop();
+        impl_->feed.join();
+    }
     sh.monitor_inbox.close();
     impl_->monitor.join();
     impl_->verifiers.clear();

@@ -27,6 +27,9 @@ struct Shared {
     std::vector<std::string> addresses;  // wsn:// addresses, fixed after the listeners bind
     nostr::Limits limits;
     std::unique_ptr<store::Store> store;
+    // Set when the store is shared by several frontends (PostgreSQL): live events then
+    // come from it (FeedReader), ephemeral ones too, after the writer published them.
+    std::unique_ptr<store::Feed> feed;
     std::unique_ptr<net::Server> server;
     Metrics metrics;
     RateLimiter events_per_ip, events_per_pubkey, reqs_per_ip;  // set from cfg at start
@@ -38,8 +41,9 @@ struct Shared {
     Inbox<ReqMsg> query_inbox;
     Inbox<MonitorMsg> monitor_inbox;
 
-    // Number of the last write batch committed; a query snapshot taken after reading
-    // it holds every batch up to it (see mon::Subscribe).
+    // Number of the last batch of stored events handed to the monitor (by the writer, or
+    // by the FeedReader); a query begun after reading it sees every batch up to it (see
+    // mon::Subscribe).
     std::atomic<uint64_t> committed_batch{0};
 
     Inbox<IngestMsg>& verifier_for(uint64_t conn) { return *verifier_inboxes[conn % verifier_inboxes.size()]; }

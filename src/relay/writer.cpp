@@ -24,13 +24,34 @@ void Writer::run() {
         [&] {
             if (int64_t now = unix_now(); now >= next_purge) {
                 next_purge = now + kPurgeEverySeconds;
-                if (auto r = sh_.store->purge_expired(now, 10000); r && *r)
-                    spdlog::info("purged {} expired events", *r);
+                auto r = sh_.store->purge_expired(now, 10000);
+                if (!r) spdlog::warn("purging expired events failed: {}", r.error().message);
+                else if (*r) spdlog::info("purged {} expired events", *r);
             }
         });
 }
 
+void Writer::publish(std::span<AddEvent> events) {
+    std::vector<std::string> json;
+    for (auto& a : events) json.push_back(a.ev.json);
+    auto s = sh_.store->publish(json);
+    if (!s) spdlog::error("publishing {} ephemeral events failed: {}", events.size(), s.error().message);
+    std::string_view why = !s && store::is_unavailable(s.error().message) ? store::kUnavailableMessage
+                                                                          : "error: could not relay the event";
+    for (auto& a : events) {
+        sh_.send_ok(a.conn, a.ev.event.id, s.ok(), s.ok() ? "" : why);
+        sh_.metrics.events.inc(s.ok() ? "ephemeral" : "rejected");
+    }
+}
+
 void Writer::write_batch(std::span<AddEvent> batch) {
+    if (sh_.feed) {  // a shared store: ephemeral events come here to be published
+        auto eph = std::stable_partition(batch.begin(), batch.end(),
+                                         [](const AddEvent& a) { return !nostr::is_ephemeral(a.ev.event.kind); });
+        if (eph != batch.end()) publish(std::span(eph, batch.end()));
+        batch = batch.first(size_t(eph - batch.begin()));
+        if (batch.empty()) return;
+    }
     std::vector<store::WriteItem> items;
     items.reserve(batch.size());
     for (auto& a : batch) items.push_back(store::WriteItem{a.ev.event, a.ev.json});
@@ -77,15 +98,16 @@ void Writer::finish(std::span<AddEvent> batch, const std::vector<store::WriteOut
         spdlog::info("storing events again, after {} refused", failures_);
         failures_ = 0;
     }
-    uint64_t batch_no = sh_.committed_batch.load() + 1;
-    sh_.committed_batch.store(batch_no);
+    // With a shared store the FeedReader numbers batches and goes live with them.
+    uint64_t batch_no = sh_.feed ? 0 : sh_.committed_batch.load() + 1;
+    if (!sh_.feed) sh_.committed_batch.store(batch_no);
     mon::Stored stored{batch_no, {}};
     for (size_t i = 0; i < batch.size(); ++i) {
         store::WriteOutcome o = outcomes[i];
         sh_.send_ok(batch[i].conn, batch[i].ev.event.id, store::outcome_accepted(o), store::outcome_message(o));
         if (o == store::WriteOutcome::stored) {
             sh_.metrics.events.inc("stored");
-            stored.events.push_back(std::make_shared<const LiveEvent>(std::move(batch[i].ev)));
+            if (!sh_.feed) stored.events.push_back(std::make_shared<const LiveEvent>(std::move(batch[i].ev)));
         } else if (o == store::WriteOutcome::duplicate) {
             sh_.metrics.events.inc("duplicate");
         } else {

@@ -1,8 +1,9 @@
 #pragma once
-// The writer: the one thread that writes LMDB. It drains its inbox into batches,
+// The writer: the one thread that writes the store. It drains its inbox into batches,
 // commits each batch in one transaction (so fsync cost is shared), answers OK only
-// after the commit, then hands the stored events to the monitor. It also purges
-// expired events (NIP-40) from time to time. A batch that fails (a full store) is
+// after the commit, then (LMDB) hands the stored events to the monitor; a shared store
+// (PostgreSQL) delivers them through its feed instead, and the writer publishes the
+// ephemeral events there too. It also purges expired events (NIP-40) from time to time. A batch that fails (a full store) is
 // written again one event per transaction, so it refuses only what cannot be stored.
 #include <span>
 
@@ -20,6 +21,8 @@ private:
     // Answers a written batch (or part of one) and hands what was stored to the monitor.
     void finish(std::span<AddEvent> batch, const std::vector<store::WriteOutcome>& outcomes);
     void failed(const Error& e);
+    // A shared store: publishes ephemeral events to every frontend and answers them.
+    void publish(std::span<AddEvent> ephemeral);
 
     Shared& sh_;
     uint64_t failures_ = 0;  // events refused since the last one stored

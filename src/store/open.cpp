@@ -1,6 +1,7 @@
 #include "store/open.hpp"
 
 #include "store/lmdb/lmdb_store.hpp"
+#include "store/postgres/pg_store.hpp"
 
 namespace wsn::store {
 
@@ -25,7 +26,11 @@ bool is_postgres_url(std::string_view s) {
 }
 
 Result<std::unique_ptr<Store>> open(const Options& opts) {
-    if (opts.backend == Backend::postgres) return err("store: PostgreSQL is not supported by this build yet");
+    if (opts.backend == Backend::postgres) {
+        auto s = pg::PgStore::open(opts.postgres);
+        if (!s) return s.error();
+        return std::unique_ptr<Store>(std::move(*s));
+    }
     auto s = lmdb::LmdbStore::open(opts.lmdb);
     if (!s) return s.error();
     return std::unique_ptr<Store>(std::move(*s));

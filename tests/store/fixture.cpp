@@ -1,7 +1,9 @@
 #include "fixture.hpp"
 
+#include <libpq-fe.h>
 #include <lmdb.h>
 
+#include "pg_support.hpp"
 #include "store/lmdb/schema.hpp"
 
 namespace wsn::store::test {
@@ -11,12 +13,17 @@ void StoreTest::SetUp() {
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     root_ = tmpl;
     dir_ = root_ + "/data";  // the LMDB store creates it
+    if (!lmdb()) {
+        db_ = create_test_database();
+        url_ = db_.url;
+    }
     open();
 }
 
 void StoreTest::TearDown() {
     store_.reset();
     std::filesystem::remove_all(root_);
+    if (!lmdb()) drop_test_database(db_);
 }
 
 Options StoreTest::options(bool sync) const {
@@ -28,6 +35,27 @@ Options StoreTest::options(bool sync) const {
 }
 
 std::map<std::string, uint64_t> StoreTest::entries() {
+    if (!lmdb()) {
+        std::map<std::string, uint64_t> out;
+        const std::pair<const char*, const char*> counts[] = {
+            {"events", "SELECT count(*) FROM wsn_events"},
+            {"tag", "SELECT count(*) FROM wsn_tags"},
+            {"expiration", "SELECT count(*) FROM wsn_events WHERE expires_at IS NOT NULL"},
+            {"replace", "SELECT count(*) FROM wsn_events WHERE slot IS NOT NULL"},
+            {"deleted_id", "SELECT count(*) FROM wsn_deleted_ids"},
+            {"deleted_addr", "SELECT count(*) FROM wsn_deleted_addrs"},
+        };
+        PGconn* c = PQconnectdb(url_.c_str());
+        EXPECT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
+        for (auto [name, sql] : counts) {
+            PGresult* r = PQexec(c, sql);
+            EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
+            out[name] = PQntuples(r) ? std::stoull(PQgetvalue(r, 0, 0)) : 0;
+            PQclear(r);
+        }
+        PQfinish(c);
+        return out;
+    }
     namespace schema = lmdb::schema;
     store_.reset();
     std::map<std::string, uint64_t> out;

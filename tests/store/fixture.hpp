@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "nostr/parser.hpp"
+#include "pg_support.hpp"
 #include "store/open.hpp"
 #include "store/store.hpp"
 
@@ -102,7 +103,8 @@ protected:
     std::map<std::string, uint64_t> entries();
 
     std::string root_, dir_;  // LMDB
-    std::string url_;         // PostgreSQL
+    TestDatabase db_;         // PostgreSQL
+    std::string url_;
     std::unique_ptr<Store> store_;
     nostr::Parser parser_;
 };

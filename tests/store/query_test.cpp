@@ -237,7 +237,7 @@ TEST_P(QueryModelTest, SlicedRunsGiveTheSameResults) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, QueryModelTest, ::testing::Values(Backend::lmdb), backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, QueryModelTest, ::testing::Values(Backend::lmdb, Backend::postgres), backend_name);
 
 }  // namespace
 }  // namespace wsn::store::test

@@ -255,7 +255,7 @@ TEST_P(StoreTest, ReopenFindsEverything) {
     EXPECT_EQ(store_->event_count(), 31u);  // 30 - 1 deleted + del + fresh
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::lmdb), backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::lmdb, Backend::postgres), backend_name);
 
 }  // namespace
 }  // namespace wsn::store::test
