@@ -98,10 +98,10 @@ case $cmd in
     if [[ -f $dir/data/postmaster.pid ]]; then
       run "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 -s stop || true
     fi
-    [[ $cmd == destroy ]] && rm -rf "$dir"
+    if [[ $cmd == destroy ]]; then rm -rf "$dir"; fi
     ;;
   restart)
-    [[ -f $dir/data/postmaster.pid ]] && run "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 -s stop
+    if [[ -f $dir/data/postmaster.pid ]]; then run "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 -s stop; fi
     start_server
     ;;
   url) url ;;
