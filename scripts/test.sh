@@ -2,6 +2,9 @@
 # Installs what is needed, builds, and runs every test: unit and end-to-end tests
 # (ctest), the same unit tests under ASan/UBSan, the fuzz targets for a short bounded
 # time, and the JavaScript client's tests. Exits non-zero on any failure.
+# PostgreSQL comes from Debian's packages and runs from scripts/pg.sh, in folders under
+# /tmp, as the unprivileged `postgres` user when run as root: ctest starts one for the
+# store tests (the pg_start/pg_stop fixture), the cluster tests start their own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

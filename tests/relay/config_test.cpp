@@ -121,6 +121,12 @@ allow_plaintext = false
 public_urls = ["wss://relay.example.com", "ws://127.0.0.1:7447/"]
 map_size_mib = 4096
 
+[store]
+backend = "postgres"
+url = "postgresql://wsn@db/wsn"
+read_url = "postgresql://wsn@replica/wsn"
+pool_size = 9
+
 [info]
 name = "Test \"relay\""
 description = "Line one\n\nLine two"
@@ -176,6 +182,10 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_FALSE(c.allow_plaintext);
     EXPECT_EQ(c.public_urls, (std::vector<std::string>{"wss://relay.example.com", "ws://127.0.0.1:7447/"}));
     EXPECT_EQ(c.map_size_mib, 4096u);
+    EXPECT_EQ(c.store_backend, "postgres");
+    EXPECT_EQ(c.store_url, "postgresql://wsn@db/wsn");
+    EXPECT_EQ(c.store_read_url, "postgresql://wsn@replica/wsn");
+    EXPECT_EQ(c.store_pool_size, 9u);
     EXPECT_EQ(c.software, "https://git.example.org/wsn");
     EXPECT_EQ(c.name, "Test \"relay\"");
     EXPECT_EQ(c.description, "Line one\n\nLine two");
@@ -274,6 +284,7 @@ TEST_F(ConfigFile, WrongTypeNamesKeyAndExpectedType) {
         {"[limits]\nidle_timeout = \"60s\"\n", "expected a number of seconds"},
         {"[relay]\nallow_plaintext = \"yes\"\n", "'relay.allow_plaintext' in"},
         {"[relay]\nallow_plaintext = 1\n", "expected true or false, got an integer"},
+        {"[store]\nbackend = \"mysql\"\n", "bad value for 'store.backend'"},
         {"[relay]\ndata_dir = 5\n", "expected a string, got an integer"},
         {"[info]\npubkey = \"npub1xyz\"\n", "'info.pubkey'"},
         {"[policy]\nallow_kinds = [1, 70000]\n", "'policy.allow_kinds[1]'"},
