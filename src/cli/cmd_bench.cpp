@@ -25,6 +25,7 @@ namespace {
 
 struct BenchFlags {
     std::string uri;
+    std::string publish_to;  // fanout: publish through another relay (another frontend of one store)
     ConnectFlags connect;
     bool insecure = false, json = false;
     unsigned threads = 0;
@@ -89,6 +90,8 @@ uint64_t fresh_seed() {
 
 int run(Workload w, const BenchFlags& f) {
     if (auto u = parse_uris({f.uri}); !u) return fail(u.error().message, exit_usage);
+    if (!f.publish_to.empty())
+        if (auto u = parse_uris({f.publish_to}); !u) return fail("--publish-to: " + u.error().message, exit_usage);
     auto client = client_options(f.connect);
     if (!client) return fail(client.error().message, exit_usage);
     client->verify_tls = !f.insecure;
@@ -99,6 +102,7 @@ int run(Workload w, const BenchFlags& f) {
 
     loadgen::BenchOptions o;
     o.uri = f.uri;
+    o.publish_uri = f.publish_to;
     o.client = *client;
     o.threads = f.threads;
     o.duration = millis(f.duration);
@@ -224,6 +228,9 @@ void register_bench(CLI::App& app, Dispatch& dispatch) {
     fo->add_option("--count", ff->count, "Events to publish, then one more as the end marker (default 100)");
     fo->add_option("--rate", ff->rate, "Events per second (0: each as soon as the previous is acknowledged)")
         ->capture_default_str();
+    fo->add_option("--publish-to", ff->publish_to,
+                   "Publish through this relay instead, e.g. another frontend of the same PostgreSQL store "
+                   "(the latency across frontends)");
 
     auto [id, idf] = add("idle", "Hold idle connections; with --pid, the relay's memory per connection", Workload::idle);
     idf->connections = 100;

@@ -139,8 +139,18 @@ Result<Report> run_fanout(const BenchOptions& o, const std::vector<nostr::Event>
     st->events = events;
     st->sent_ns = std::make_unique<std::atomic<int64_t>[]>(st->events.size());
 
-    // Connection 0 publishes; the others subscribe.
-    st->conns = connect_all(r, o, n_subs + 1, connect_errors);
+    // Connection 0 publishes (through publish_uri when set); the others subscribe.
+    if (o.publish_uri.empty()) {
+        st->conns = connect_all(r, o, n_subs + 1, connect_errors);
+    } else {
+        BenchOptions po = o;
+        po.uri = o.publish_uri;
+        st->conns = connect_all(r, po, 1, connect_errors);
+        if (!(*st->conns)[0].client)
+            return err("--publish-to: " + (connect_errors.count() ? connect_errors.first() : "cannot connect"));
+        auto subs = connect_all(r, o, n_subs, connect_errors);
+        for (auto& c : *subs) st->conns->push_back(std::move(c));
+    }
     if (open_count(*st->conns) < 2) return err(connect_errors.count() ? connect_errors.first() : "no connections");
     r.set_stall_timeout(o.timeout);
     st->epoch = Clock::now();

@@ -20,6 +20,7 @@ namespace wsn::loadgen {
 
 struct BenchOptions {
     std::string uri;
+    std::string publish_uri;  // fanout: the publisher's relay, when not `uri` (another frontend)
     net::ClientOptions client;
     unsigned threads = 0;                     // io threads; 0 = one per hardware thread
     std::chrono::milliseconds duration{10000};  // the measured phase's time bound
