@@ -21,6 +21,7 @@ SUBSCRIBERS=${SUBSCRIBERS:-100}
 RATE=${RATE:-50}
 
 dir=$(mktemp -d /tmp/wsn-store-matrix-XXXXXX)
+chmod 755 "$dir"  # PostgreSQL runs as another user when we are root (scripts/pg.sh)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

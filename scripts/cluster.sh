@@ -17,6 +17,7 @@ PORT=${PORT:-7451}
 keep=${DIR:+1}
 dir=${DIR:-$(mktemp -d /tmp/wsn-cluster-XXXXXX)}
 mkdir -p "$dir"
+chmod 755 "$dir"  # PostgreSQL runs as another user when we are root (scripts/pg.sh)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -73,6 +73,7 @@ case $cmd in
     echo "${port:-5432}" > "$dir/port"
     [[ -n $port ]] && touch "$dir/tcp"
     [[ ${#as_user[@]} -eq 0 ]] || chown -R "$user:$group" "$dir"
+    run test -w "$dir" || die "user $(run id -un) cannot write $dir (a parent folder closed to others?)"
     if [[ -n $primary ]]; then
       ppath=$(cat "$primary/port")
       run "$bindir/pg_basebackup" -h "$primary" -p "$ppath" -U wsn -D "$dir/data" -R -X stream -c fast \
