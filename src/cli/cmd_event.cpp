@@ -81,7 +81,7 @@ int run(const EventFlags& f, CLI::App& cmd) {
     auto event = make_event(f, cmd, opts->key);
     if (!event) return fail(event.error().message, exit_usage);
 
-    const std::string msg = nostr::to_json(nostr::ClientMessage{nostr::ClientEvent{*event, {}}});
+    const std::string msg = nostr::to_json(nostr::ClientMessage{nostr::ClientEvent{*event}});
     return for_each_relay(f.uris, *opts, [&](net::BlockingClient& c, const std::string& uri) {
         if (auto s = c.send(msg); !s) {
             tell(uri, s.error().message);

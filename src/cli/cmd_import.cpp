@@ -1,5 +1,7 @@
 // `wsn import FILE|-`: loads JSONL events into the relay's database, verifying each
-// (unless --no-verify) on every core, writing in large batches.
+// (unless --no-verify) on every core, writing in large batches. It takes what the relay
+// would take: the same limits and event rules (relay/accept.hpp), from the relay's
+// config file with --config, from its defaults without.
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +17,8 @@
 #include "cli/commands.hpp"
 #include "nostr/parser.hpp"
 #include "cli/store_flags.hpp"
+#include "relay/accept.hpp"
+#include "relay/config.hpp"
 
 namespace wsn::cli {
 
@@ -23,6 +27,7 @@ namespace {
 struct ImportFlags {
     std::string file;
     StoreFlags store;
+    std::string config_file;  // the relay's: its limits and event rules
     bool no_verify = false;
     size_t batch = 10000;
 };
@@ -31,10 +36,10 @@ struct Counts {
     uint64_t stored = 0, duplicate = 0, invalid = 0, refused = 0, skipped = 0;
 };
 
-// Parses and (optionally) verifies lines[i] for i = first, first+step, ...
-void check_lines(const std::vector<std::string>& lines, size_t first, size_t step, bool verify,
-                 std::vector<std::optional<nostr::Event>>& out, std::vector<std::string>& errors) {
-    nostr::Parser parser;
+// Parses, (optionally) verifies and serializes lines[i] for i = first, first+step, ...
+void check_lines(const std::vector<std::string>& lines, size_t first, size_t step, const nostr::Limits& limits,
+                 bool verify, std::vector<std::optional<nostr::CompactEvent>>& out, std::vector<std::string>& errors) {
+    nostr::Parser parser(limits);
     std::string scratch;
     for (size_t i = first; i < lines.size(); i += step) {
         auto e = parser.parse_event(lines[i]);
@@ -47,11 +52,16 @@ void check_lines(const std::vector<std::string>& lines, size_t first, size_t ste
                 errors[i] = v.error().message;
                 continue;
             }
-        out[i] = std::move(*e);
+        out[i].emplace(std::move(*e));
     }
 }
 
 int run(const ImportFlags& f) {
+    relay::Config cfg;
+    if (!f.config_file.empty())
+        if (auto s = relay::load_config_file(f.config_file, cfg); !s) return fail(s.error().message);
+    const nostr::Limits limits = relay::parser_limits(cfg);
+
     std::ifstream file;
     std::istream* in = &std::cin;
     if (f.file != "-") {
@@ -78,13 +88,16 @@ int run(const ImportFlags& f) {
             lines.push_back(std::move(line));
         }
         eof = lines.size() < f.batch;
-        std::vector<std::optional<nostr::Event>> events(lines.size());
+        std::vector<std::optional<nostr::CompactEvent>> events(lines.size());
         std::vector<std::string> errors(lines.size());
         std::vector<std::thread> pool;
         for (unsigned t = 0; t < threads; ++t)
-            pool.emplace_back(check_lines, std::cref(lines), t, threads, !f.no_verify, std::ref(events), std::ref(errors));
+            pool.emplace_back(check_lines, std::cref(lines), t, threads, std::cref(limits), !f.no_verify,
+                              std::ref(events), std::ref(errors));
         for (auto& t : pool) t.join();
 
+        int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
         std::vector<store::WriteItem> items;
         for (size_t i = 0; i < lines.size(); ++i) {
             ++line_no;
@@ -94,16 +107,19 @@ int run(const ImportFlags& f) {
                 fmt::print(stderr, "line {}: {}\n", line_no, errors[i]);
                 continue;
             }
-            if (nostr::is_ephemeral(events[i]->kind)) {
+            if (nostr::is_ephemeral(events[i]->event().kind)) {
                 ++n.skipped;
                 continue;
             }
-            std::string json = nostr::to_json(*events[i]);
-            items.push_back(store::WriteItem{std::move(*events[i]), std::move(json)});
+            if (std::string why = relay::event_refusal(cfg, events[i]->event(), now); !why.empty()) {
+                ++n.refused;
+                fmt::print(stderr, "line {}: {}\n", line_no, why);
+                continue;
+            }
+            items.push_back(std::move(*events[i]));
         }
         if (items.empty()) continue;
-        auto res = db.write(items, std::chrono::duration_cast<std::chrono::seconds>(
-                                       std::chrono::system_clock::now().time_since_epoch()).count());
+        auto res = db.write(items, now);
         if (!res) return fail("write failed: " + res.error().message);
         for (auto o : *res) {
             if (o == store::WriteOutcome::stored) ++n.stored;
@@ -119,7 +135,7 @@ int run(const ImportFlags& f) {
     if (tty) fmt::print(stderr, "\n");
     fmt::print(stderr,
                "imported {} lines in {:.2f} s ({:.0f} lines/s): {} stored, {} duplicate, {} invalid, "
-               "{} refused (replaced, deleted or expired), {} ephemeral skipped\n",
+               "{} refused (by the relay's rules, replaced, deleted or expired), {} ephemeral skipped\n",
                line_no, s, line_no / std::max(s, 1e-9), n.stored, n.duplicate, n.invalid, n.refused, n.skipped);
     return n.invalid ? 1 : 0;
 }
@@ -131,6 +147,7 @@ void register_import(CLI::App& app, Dispatch& dispatch) {
     auto* c = app.add_subcommand("import", "Import events (JSON lines) into the relay's database");
     c->add_option("file", f->file, "JSONL file, or - for stdin")->required();
     add_store_flags(*c, f->store);
+    c->add_option("--config", f->config_file, "The relay's TOML configuration: its limits and event rules apply");
     c->add_flag("--no-verify", f->no_verify, "Skip id and signature checks (trusted input only)");
     c->add_option("--batch", f->batch, "Events per write transaction")->capture_default_str()->check(CLI::Range(1, 1000000));
     dispatch.on(c, [f] { return run(*f); });

@@ -1,11 +1,12 @@
 #pragma once
 // The NIP-01 event: data model, kind classes, canonical serialization (the id
-// preimage), id and BIP-340 signature checks, and compact wire JSON.
+// preimage), id and BIP-340 signature checks, and compact wire JSON (the stored form).
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "crypto/keys.hpp"
@@ -61,9 +62,26 @@ Status verify(const Event& e, std::string& scratch);
 Status verify(const Event& e);
 
 // Compact wire JSON with fields in NIP-01 order (id, pubkey, created_at, kind,
-// tags, content, sig). Parsing the output gives back an equal Event.
+// tags, content, sig), no whitespace, strings escaped as append_json_string does.
+// Parsing the output gives back an equal Event, and serializing that gives the same
+// bytes: however a client spelled an event, this is its one stored and served form.
 std::string to_json(const Event& e);
 void append_json(std::string& out, const Event& e);
+
+// An event with its compact JSON (to_json), made together by the constructor and
+// immutable after, so the text cannot be anything but the event's compact form.
+// The relay makes one per event at ingest; the store takes only these (store.hpp),
+// which is how "stored JSON is compact" is enforced: by type, at no cost per read.
+class CompactEvent {
+public:
+    explicit CompactEvent(Event e) : event_(std::move(e)), json_(to_json(event_)) {}
+    const Event& event() const { return event_; }
+    const std::string& json() const { return json_; }
+
+private:
+    Event event_;
+    std::string json_;
+};
 
 std::string id_hex(const Id& id);
 

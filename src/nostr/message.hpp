@@ -14,10 +14,7 @@ namespace wsn::nostr {
 
 // Client to relay.
 struct ClientEvent {
-    Event event;
-    // The event object's own JSON text inside the parsed message (as sent: not
-    // normalized). Points into the caller's input; empty when built by hand.
-    std::string_view raw;
+    Event event;  // the relay keeps its compact JSON (CompactEvent), never the text sent
 };
 struct ClientReq {
     std::string sub_id;

@@ -157,8 +157,8 @@ Status read_event(element v, const Limits& lim, Event& e) {
                        : key == "content"    ? f_content
                        : key == "sig"        ? f_sig
                                              : 0u;
-        // Unknown fields are refused: they are not covered by the signature,
-        // and a relay storing the event's text would pass them on.
+        // Unknown fields are refused: they are not covered by the signature, and
+        // the stored form, made from the known fields, would drop them unseen.
         if (bit == 0) return invalid("unknown event field \"" + printable(key) + "\"");
         if (seen & bit) return invalid("duplicate event field \"" + std::string(key) + "\"");
         seen |= bit;
@@ -387,12 +387,11 @@ Result<ClientMessage> Parser::parse_client_message(std::string_view json) {
             return s.error();
         }
         if (!is_event) return ClientMessage{ClientAuth{std::move(e)}};
-        std::string_view raw = last_object_span(json);
-        if (Status s = check_event_size(raw, limits_); !s) {
+        if (Status s = check_event_size(last_object_span(json), limits_); !s) {
             context_.event_id = e.id;
             return s.error();
         }
-        return ClientMessage{ClientEvent{std::move(e), raw}};
+        return ClientMessage{ClientEvent{std::move(e)}};
     }
     if (type == "REQ" || type == "COUNT") {
         context_.command = type == "REQ" ? Command::req : Command::count;

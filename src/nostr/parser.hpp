@@ -38,7 +38,6 @@ public:
 
     Result<Event> parse_event(std::string_view json);
     Result<Filter> parse_filter(std::string_view json);
-    // The string_views inside the result (ClientEvent::raw) point into `json`.
     Result<ClientMessage> parse_client_message(std::string_view json);
     Result<RelayMessage> parse_relay_message(std::string_view json);
 

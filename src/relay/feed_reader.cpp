@@ -10,19 +10,19 @@ namespace {
 constexpr auto kWait = std::chrono::milliseconds(200);  // how soon stop() is noticed
 constexpr double kLogEverySeconds = 10;                 // while the database is away
 
-// An event as the store returned it; nullptr (logged) if it does not parse.
-LiveEventPtr live_event(nostr::Parser& parser, std::string json) {
+// An event as the store returned it, in its compact form; nullptr (logged) if it does not parse.
+LiveEventPtr live_event(nostr::Parser& parser, const std::string& json) {
     auto e = parser.parse_event(json);
     if (!e) {
         spdlog::error("feed: skipping an unreadable stored event: {}", e.error().message);
         return nullptr;
     }
-    return std::make_shared<const LiveEvent>(LiveEvent{std::move(*e), std::move(json)});
+    return std::make_shared<const LiveEvent>(std::move(*e));
 }
 }  // namespace
 
 void FeedReader::run() {
-    nostr::Parser parser;
+    nostr::Parser parser(nostr::stored_event_limits());
     double last_log = 0;
     bool failing = false;
     while (!stop_) {
@@ -37,12 +37,12 @@ void FeedReader::run() {
         }
         if (failing) spdlog::info("feed: connected again; catching up");
         failing = false;
-        for (std::string& json : batch->ephemeral)
-            if (auto ev = live_event(parser, std::move(json))) sh_.monitor_inbox.push(mon::Ephemeral{std::move(ev)});
+        for (const std::string& json : batch->ephemeral)
+            if (auto ev = live_event(parser, json)) sh_.monitor_inbox.push(mon::Ephemeral{std::move(ev)});
         if (batch->stored.empty()) continue;
         mon::Stored stored{batch->number, {}};
-        for (std::string& json : batch->stored)
-            if (auto ev = live_event(parser, std::move(json))) stored.events.push_back(std::move(ev));
+        for (const std::string& json : batch->stored)
+            if (auto ev = live_event(parser, json)) stored.events.push_back(std::move(ev));
         sh_.committed_batch.store(batch->number);
         sh_.monitor_inbox.push(std::move(stored));
     }

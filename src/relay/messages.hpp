@@ -14,12 +14,9 @@
 
 namespace wsn::relay {
 
-// An event as the writer stored it (or an ephemeral one), shared read-only by
-// every subscription it is delivered to.
-struct LiveEvent {
-    nostr::Event event;
-    std::string json;
-};
+// An event as the writer stored it (or an ephemeral one), with the compact JSON
+// every reader is sent, shared read-only by every subscription it is delivered to.
+using LiveEvent = nostr::CompactEvent;
 using LiveEventPtr = std::shared_ptr<const LiveEvent>;
 
 // To a verifier thread (from the I/O threads).

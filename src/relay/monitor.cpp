@@ -13,7 +13,7 @@ void Monitor::run() {
 }
 
 void Monitor::deliver(const LiveEvent& e) {
-    subs_.for_each_match(e.event, [&](const Subscriptions::Target& t) { sh_.send_event(t.conn, t.sub, e.json); });
+    subs_.for_each_match(e.event(), [&](const Subscriptions::Target& t) { sh_.send_event(t.conn, t.sub, e.json()); });
 }
 
 void Monitor::handle(MonitorMsg& m) {
@@ -24,8 +24,8 @@ void Monitor::handle(MonitorMsg& m) {
                 // A replaced subscription gets nothing more under its old filters.
                 subs_.remove(v.conn, v.sub);
                 for (auto& [batch, ev] : recent_)
-                    if (batch > v.watermark && nostr::matches_any(v.filters, ev->event))
-                        sh_.send_event(v.conn, v.sub, ev->json);
+                    if (batch > v.watermark && nostr::matches_any(v.filters, ev->event()))
+                        sh_.send_event(v.conn, v.sub, ev->json());
                 subs_.add(v.conn, v.sub, std::move(v.filters));
             } else if constexpr (std::is_same_v<T, mon::Unsubscribe>) {
                 subs_.remove(v.conn, v.sub);

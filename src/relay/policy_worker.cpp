@@ -13,8 +13,8 @@ void PolicyWorker::run() {
 }
 
 void PolicyWorker::check(CheckPolicy& m) {
-    const nostr::Event& e = m.ev.event;
-    PolicyVerdict verdict = sh_.write_policy->check(e, m.ev.json, m.from, m.received_at);
+    const nostr::Event& e = m.ev.event();
+    PolicyVerdict verdict = sh_.write_policy->check(m.ev, m.from, m.received_at);
     if (!verdict.log.empty()) spdlog::warn("write policy: {}", verdict.log);
     if (!verdict.accept) {
         sh_.metrics.events.inc("rejected");

@@ -10,6 +10,7 @@
 
 #include "nostr/key_file.hpp"
 #include "nostr/nip19.hpp"
+#include "relay/accept.hpp"
 #include "relay/feed_reader.hpp"
 #include "relay/monitor.hpp"
 #include "relay/nip11.hpp"
@@ -55,16 +56,6 @@ std::vector<std::string> machine_addresses(bool v6) {
     return out;
 }
 
-nostr::Limits limits_of(const Config& c) {
-    nostr::Limits l;
-    l.max_message_bytes = c.max_message_bytes;
-    l.max_filters = c.max_filters;
-    l.max_tags = c.max_event_tags;
-    l.max_content_bytes = c.max_content_bytes;
-    l.max_event_bytes = c.max_event_bytes;
-    return l;
-}
-
 std::string log_key(const std::optional<crypto::XOnlyPubkey>& k) {
     return k ? " " + nostr::encode_npub(*k) : "";
 }
@@ -86,7 +77,7 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     auto impl = std::make_unique<Impl>();
     Shared& sh = impl->sh;
     sh.pubkey = key->key.xonly_pubkey();
-    sh.limits = limits_of(cfg);
+    sh.limits = parser_limits(cfg);
     sh.events_per_ip.reset(cfg.events_per_ip);
     sh.events_per_pubkey.reset(cfg.events_per_pubkey);
     sh.reqs_per_ip.reset(cfg.reqs_per_ip);

@@ -7,8 +7,8 @@
 namespace wsn::relay {
 
 void Shared::accept_event(uint64_t conn, LiveEvent ev) {
-    if (nostr::is_ephemeral(ev.event.kind) && !feed) {  // a shared store carries them: the writer publishes
-        send_ok(conn, ev.event.id, true, "");
+    if (nostr::is_ephemeral(ev.event().kind) && !feed) {  // a shared store carries them: the writer publishes
+        send_ok(conn, ev.event().id, true, "");
         metrics.events.inc("ephemeral");
         monitor_inbox.push(mon::Ephemeral{std::make_shared<const LiveEvent>(std::move(ev))});
         return;

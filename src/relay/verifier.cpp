@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nostr/message.hpp"
-#include "nostr/nip40.hpp"
+#include "relay/accept.hpp"
 #include "relay/relay_url.hpp"
 #include "relay/write_policy.hpp"
 #include "util/hex.hpp"
@@ -22,10 +22,6 @@ std::string ip_of(const std::string& remote) {
     // "1.2.3.4:567" or "[::1]:567"
     if (!remote.empty() && remote[0] == '[') return remote.substr(1, remote.find(']') - 1);
     return remote.substr(0, remote.rfind(':'));
-}
-
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
 }
 
 }  // namespace
@@ -102,19 +98,9 @@ void Verifier::text(uint64_t conn, std::string text) {
 }
 
 std::string Verifier::check_write(const Conn& c, const nostr::Event& e, int64_t now) {
-    const Config& cfg = sh_.cfg;
-    if (cfg.auth_required_write && c.authed.empty())
+    if (sh_.cfg.auth_required_write && c.authed.empty())
         return "auth-required: this relay requires authentication to publish";
-    std::string pk = e.pubkey.hex();
-    if (contains(cfg.deny_pubkeys, pk) || (!cfg.allow_pubkeys.empty() && !contains(cfg.allow_pubkeys, pk)))
-        return "blocked: pubkey not allowed on this relay";
-    auto& dk = cfg.deny_kinds;
-    auto& ak = cfg.allow_kinds;
-    if (std::find(dk.begin(), dk.end(), e.kind) != dk.end() ||
-        (!ak.empty() && std::find(ak.begin(), ak.end(), e.kind) == ak.end()))
-        return "blocked: kind " + std::to_string(e.kind) + " not allowed on this relay";
-    if (e.created_at > now + cfg.max_future_seconds) return "invalid: created_at is too far in the future";
-    if (auto exp = nostr::expiration(e); exp && *exp <= uint64_t(now)) return "invalid: event has expired";
+    if (std::string why = event_refusal(sh_.cfg, e, now); !why.empty()) return why;
     // NIP-70: even a connection authenticated as someone else may still AUTH as the author.
     if (has_protected_tag(e) && !c.authed.count(e.pubkey))
         return "auth-required: this event may only be published by its author";
@@ -144,7 +130,7 @@ void Verifier::on_event(Conn& c, nostr::ClientEvent& m) {
         sh_.metrics.rate_limited.inc("events_per_pubkey");
         return refuse("rate-limited: too many events from this pubkey, slow down");
     }
-    LiveEvent ev{std::move(e), std::string(m.raw)};
+    LiveEvent ev(std::move(e));  // its one serialization: what the plugin, the store and every reader get
     if (sh_.write_policy)
         return sh_.policy_inbox.push(CheckPolicy{c.info.id, std::move(ev), policy_source(c.info), now});
     sh_.accept_event(c.info.id, std::move(ev));

@@ -10,7 +10,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <thread>
 
 #include <simdjson.h>
@@ -87,14 +86,9 @@ bool parse_answer(std::string_view line, const nostr::Event& e, PolicyVerdict& v
 }
 
 // {"type":"new","event":...,"receivedAt":...,"sourceType":...,"sourceInfo":...}\n
-std::string request_line(const nostr::Event& e, std::string_view event_json, const PolicySource& from,
-                         int64_t received_at) {
+std::string request_line(const nostr::CompactEvent& e, const PolicySource& from, int64_t received_at) {
     std::string out = "{\"type\":\"new\",\"event\":";
-    // JSON may have line breaks between tokens; the protocol is one line per event.
-    if (event_json.empty() || event_json.find_first_of("\r\n") != std::string_view::npos)
-        nostr::append_json(out, e);
-    else
-        out += event_json;
+    out += e.json();
     out += ",\"receivedAt\":" + std::to_string(received_at) + ",\"sourceType\":";
     nostr::append_json_string(out, from.type);
     out += ",\"sourceInfo\":";
@@ -281,13 +275,8 @@ WritePolicy::Outcome WritePolicy::exchange(const std::string& request, const nos
     return Outcome::ok;
 }
 
-PolicyVerdict WritePolicy::check(const nostr::Event& e, std::string_view event_json, const net::SessionInfo& from) {
-    return check(e, event_json, policy_source(from), int64_t(std::time(nullptr)));
-}
-
-PolicyVerdict WritePolicy::check(const nostr::Event& e, std::string_view event_json, const PolicySource& from,
-                                 int64_t received_at) {
-    std::string request = request_line(e, event_json, from, received_at);
+PolicyVerdict WritePolicy::check(const nostr::CompactEvent& e, const PolicySource& from, int64_t received_at) {
+    std::string request = request_line(e, from, received_at);
     std::lock_guard lock(mu_);
     PolicyVerdict v;
     std::string why;
@@ -300,7 +289,7 @@ PolicyVerdict WritePolicy::check(const nostr::Event& e, std::string_view event_j
                 return {false, false, std::string(kUnavailable), "write policy plugin: " + why};
             }
         }
-        Outcome o = exchange(request, e, v, why);
+        Outcome o = exchange(request, e.event(), v, why);
         if (o == Outcome::ok) {
             failures_ = 0;
             backoff_ = opts_.retry_after;

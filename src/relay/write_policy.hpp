@@ -60,11 +60,8 @@ public:
     WritePolicy(const WritePolicy&) = delete;
     WritePolicy& operator=(const WritePolicy&) = delete;
 
-    // Asks the plugin about an event. event_json is the event's JSON as received
-    // (re-serialized from `e` when empty or when it spans lines).
-    PolicyVerdict check(const nostr::Event& e, std::string_view event_json, const net::SessionInfo& from);
-    PolicyVerdict check(const nostr::Event& e, std::string_view event_json, const PolicySource& from,
-                        int64_t received_at);
+    // Asks the plugin about an event; the request carries its compact JSON (one line).
+    PolicyVerdict check(const nostr::CompactEvent& e, const PolicySource& from, int64_t received_at);
 
     // The running plugin's process id, or -1 (for tests and logs).
     int pid() const;

@@ -33,13 +33,13 @@ void Writer::run() {
 
 void Writer::publish(std::span<AddEvent> events) {
     std::vector<std::string> json;
-    for (auto& a : events) json.push_back(a.ev.json);
+    for (auto& a : events) json.push_back(a.ev.json());
     auto s = sh_.store->publish(json);
     if (!s) spdlog::error("publishing {} ephemeral events failed: {}", events.size(), s.error().message);
     std::string_view why = !s && store::is_unavailable(s.error().message) ? store::kUnavailableMessage
                                                                           : "error: could not relay the event";
     for (auto& a : events) {
-        sh_.send_ok(a.conn, a.ev.event.id, s.ok(), s.ok() ? "" : why);
+        sh_.send_ok(a.conn, a.ev.event().id, s.ok(), s.ok() ? "" : why);
         sh_.metrics.events.inc(s.ok() ? "ephemeral" : "rejected");
     }
 }
@@ -47,14 +47,14 @@ void Writer::publish(std::span<AddEvent> events) {
 void Writer::write_batch(std::span<AddEvent> batch) {
     if (sh_.feed) {  // a shared store: ephemeral events come here to be published
         auto eph = std::stable_partition(batch.begin(), batch.end(),
-                                         [](const AddEvent& a) { return !nostr::is_ephemeral(a.ev.event.kind); });
+                                         [](const AddEvent& a) { return !nostr::is_ephemeral(a.ev.event().kind); });
         if (eph != batch.end()) publish(std::span(eph, batch.end()));
         batch = batch.first(size_t(eph - batch.begin()));
         if (batch.empty()) return;
     }
     std::vector<store::WriteItem> items;
     items.reserve(batch.size());
-    for (auto& a : batch) items.push_back(store::WriteItem{a.ev.event, a.ev.json});
+    for (auto& a : batch) items.push_back(a.ev);
     auto t0 = std::chrono::steady_clock::now();
     auto outcomes = sh_.store->write(items, unix_now());
     sh_.metrics.write_batch_seconds.observe(
@@ -67,7 +67,7 @@ void Writer::write_batch(std::span<AddEvent> batch) {
     if (store::is_unavailable(outcomes.error().message)) {  // no use retrying each event now
         failed(outcomes.error());
         sh_.metrics.events.inc("write_error", batch.size());
-        for (auto& a : batch) sh_.send_ok(a.conn, a.ev.event.id, false, store::kUnavailableMessage);
+        for (auto& a : batch) sh_.send_ok(a.conn, a.ev.event().id, false, store::kUnavailableMessage);
         return;
     }
     // The batch failed as a whole. Write its events one transaction each, so only those
@@ -81,7 +81,7 @@ void Writer::write_batch(std::span<AddEvent> batch) {
             failed(one.error());
             bool full = store::is_storage_full(one.error());
             sh_.metrics.events.inc(full ? "storage_full" : "write_error");
-            sh_.send_ok(batch[i].conn, batch[i].ev.event.id, false,
+            sh_.send_ok(batch[i].conn, batch[i].ev.event().id, false,
                         full ? "error: storage full" : "error: could not store the event");
         }
     }
@@ -104,7 +104,7 @@ void Writer::finish(std::span<AddEvent> batch, const std::vector<store::WriteOut
     mon::Stored stored{batch_no, {}};
     for (size_t i = 0; i < batch.size(); ++i) {
         store::WriteOutcome o = outcomes[i];
-        sh_.send_ok(batch[i].conn, batch[i].ev.event.id, store::outcome_accepted(o), store::outcome_message(o));
+        sh_.send_ok(batch[i].conn, batch[i].ev.event().id, store::outcome_accepted(o), store::outcome_message(o));
         if (o == store::WriteOutcome::stored) {
             sh_.metrics.events.inc("stored");
             if (!sh_.feed) stored.events.push_back(std::make_shared<const LiveEvent>(std::move(batch[i].ev)));

@@ -3,6 +3,13 @@
 // backends side by side (store/lmdb/: embedded, the default; store/postgres/: shared
 // by several relay frontends). store/open.hpp opens one from its Options.
 //
+// Stored form: each event is kept as its compact JSON (nostr::to_json: NIP-01 key
+// order, no whitespace, NIP-01 escapes), never as the text a client sent, so every
+// reader (REQ answers, live feeds, export, sync) gets one spelling per event, one line
+// long. write() takes only nostr::CompactEvent, which cannot hold any other text. An
+// LMDB database of schema version 1 (client text) is rewritten once when it is opened
+// (store/migrate.hpp).
+//
 // Errors: write paths (write, erase, purge_expired, publish) return a wsn::Error.
 // Read paths (Query::step, Count::step, event_count) throw store::DbError
 // (error.hpp) when the database fails, store::Unavailable when it cannot be
@@ -23,11 +30,8 @@
 
 namespace wsn::store {
 
-// One event to write. `json` is its compact wire JSON (what is stored and served).
-struct WriteItem {
-    nostr::Event event;
-    std::string json;
-};
+// One event to write, with the compact JSON that is stored and served.
+using WriteItem = nostr::CompactEvent;
 
 // What happened to one WriteItem. The relay maps it to an OK message.
 enum class WriteOutcome {
@@ -50,7 +54,7 @@ bool is_storage_full(const Error& e);
 struct StoredEvent {
     uint64_t seq;              // the backend's id for the event, increasing with insertion
     int64_t created_at;
-    std::string_view json;     // valid during the emit call only
+    std::string_view json;     // the compact JSON (see above); valid during the emit call only
 };
 using Emit = std::function<void(const StoredEvent&)>;
 

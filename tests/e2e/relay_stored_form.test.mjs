@@ -106,7 +106,7 @@ test('events sent in any spelling are stored, served and exported compact; expor
 test('wsn import --config applies the relay\'s own limits and rules, the defaults without it', async () => {
   const dir = tempDir();
   const cfg = join(dir, 'wsn.toml');
-  writeFileSync(cfg, '[limits]\nmax_message_bytes = 1000000\nmax_content_bytes = 400000\n[policy]\ndeny_kinds = [7]\n');
+  writeFileSync(cfg, '[limits]\nmax_message_bytes = 1000000\nmax_event_bytes = 500000\nmax_content_bytes = 400000\n[policy]\ndeny_kinds = [7]\n');
   const relay = await startRelay({ args: ['--config', cfg] });
   try {
     const sk = generateSecretKey();

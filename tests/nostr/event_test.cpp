@@ -2,6 +2,8 @@
 // for byte, id, signature, wire variants), one-byte changes, kinds and tags.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "nostr/event.hpp"
 #include "nostr/parser.hpp"
 #include "support/vectors.hpp"
@@ -81,6 +83,101 @@ TEST(Event, WireVariantsGiveTheSameId) {
         ++n;
     }
     EXPECT_EQ(n, 4);
+}
+
+// The length of the JSON array at the start of `json` (strings and escapes skipped).
+size_t array_length(std::string_view json) {
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < json.size(); ++i) {
+        char c = json[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[') {
+            ++depth;
+        } else if (c == ']' && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return std::string_view::npos;
+}
+
+// The stored and served form: NIP-01's key order, no whitespace, and tags and content
+// byte for byte as in the vector's canonical serialization (whose escapes the vectors
+// fix, checked against node's JSON.stringify); parsing it and serializing again gives
+// the same bytes.
+TEST(Event, CompactJsonIsTheVectorsSerializationWithNamedFields) {
+    Parser p;
+    for (const auto& v : load_vectors()) {
+        auto e = parse_wire(p, v.wire);
+        ASSERT_TRUE(e) << v.name;
+        std::string pubkey = "\"" + e->pubkey.hex() + "\"", at = std::to_string(e->created_at),
+                    kind = std::to_string(e->kind);
+        std::string head = "[0," + pubkey + "," + at + "," + kind + ",";
+        ASSERT_EQ(v.canonical.rfind(head, 0), 0u) << v.name;
+        std::string_view rest = std::string_view(v.canonical).substr(head.size());
+        size_t tags_end = array_length(rest);
+        ASSERT_NE(tags_end, std::string_view::npos) << v.name;
+        std::string_view tags = rest.substr(0, tags_end);
+        std::string_view content = rest.substr(tags_end + 1, rest.size() - tags_end - 2);  // ",<content>]"
+        std::string expected = "{\"id\":\"" + v.id_hex + "\",\"pubkey\":" + pubkey + ",\"created_at\":" + at +
+                               ",\"kind\":" + kind + ",\"tags\":" + std::string(tags) + ",\"content\":" +
+                               std::string(content) + ",\"sig\":\"" + to_hex(e->sig) + "\"}";
+        CompactEvent c(*e);
+        EXPECT_EQ(c.json(), expected) << v.name;
+        EXPECT_EQ(c.event(), *e) << v.name;
+        auto again = p.parse_event(c.json());
+        ASSERT_TRUE(again) << v.name;
+        EXPECT_EQ(to_json(*again), c.json()) << v.name;
+    }
+}
+
+// Spellings of one event (escapes, key order, spaces) have one compact form.
+TEST(Event, WireVariantsHaveOneCompactForm) {
+    auto f = test::load_json("nip01_events.json");
+    Parser p;
+    std::map<std::string, std::string> compact;  // id -> form
+    int spellings = 0;
+    for (simdjson::dom::element v : f->root["wire_variants"].get_array()) {
+        auto e = p.parse_event(std::string_view(v["wire_json"].get_string().value()));
+        ASSERT_TRUE(e);
+        auto [it, fresh] = compact.emplace(id_hex(e->id), to_json(*e));
+        if (!fresh) {
+            EXPECT_EQ(to_json(*e), it->second);
+            ++spellings;
+        }
+    }
+    for (const auto& v : load_vectors()) {  // the same events as recorded or re-encoded
+        auto e = parse_wire(p, v.wire);
+        ASSERT_TRUE(e) << v.name;
+        if (auto it = compact.find(v.id_hex); it != compact.end()) {
+            EXPECT_EQ(to_json(*e), it->second) << v.name;
+            ++spellings;
+        }
+    }
+    EXPECT_EQ(spellings, 4);  // every variant met another spelling of its event
+}
+
+// A \u escape of half a surrogate pair has no UTF-8 form: refused, so the compact form
+// (plain UTF-8) of every accepted event parses again.
+TEST(Event, LoneSurrogateEscapesAreRefused) {
+    Parser p;
+    std::string json = to_json(make_signed(crypto::SecretKey::generate(), 1, 1, {}, "X"));
+    for (std::string esc : {"\\ud800", "\\udc00", "\\ud800\\u0041", "\\ud800x"}) {
+        std::string bad = json;
+        bad.replace(bad.find("\"X\""), 3, "\"" + esc + "\"");
+        auto e = p.parse_event(bad);
+        ASSERT_FALSE(e) << bad;
+        EXPECT_EQ(e.error().message, "invalid: bad escape in a JSON string");
+    }
+    std::string pair = json;
+    pair.replace(pair.find("\"X\""), 3, "\"\\ud83d\\ude00\"");
+    auto e = p.parse_event(pair);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->content, "\xf0\x9f\x98\x80");
 }
 
 std::string reason(const Status& s) { return s ? "ok" : s.error().message; }

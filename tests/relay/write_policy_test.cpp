@@ -94,7 +94,7 @@ done
     }
     PolicyVerdict ask(WritePolicy& p, const std::string& content) {
         auto e = event(content);
-        return p.check(e, nostr::to_json(e), PolicySource{"IP4", "203.0.113.5", ""}, 1700000123);
+        return p.check(nostr::CompactEvent(e), PolicySource{"IP4", "203.0.113.5", ""}, 1700000123);
     }
     std::vector<std::string> requests() {
         std::ifstream f(dir_ / "requests.jsonl");
@@ -139,12 +139,11 @@ TEST_F(Plugin, ActionsAndMessages) {
 TEST_F(Plugin, RequestLineHasTheDocumentedFields) {
     WritePolicy p(command_, kPatient);
     auto e = event("accept");
-    // Event JSON spread over lines is sent re-serialized, on one line.
-    std::string spread = nostr::to_json(e);
-    spread.insert(1, "\n  ");
-    ASSERT_TRUE(p.check(e, spread, PolicySource{"wsn", "2001:db8::1", std::string(64, 'a')}, 1700000999).accept);
+    nostr::CompactEvent compact(e);
+    ASSERT_TRUE(p.check(compact, PolicySource{"wsn", "2001:db8::1", std::string(64, 'a')}, 1700000999).accept);
     auto lines = requests();
     ASSERT_EQ(lines.size(), 1u);
+    EXPECT_NE(lines[0].find(",\"event\":" + compact.json() + ","), std::string::npos) << lines[0];
     simdjson::dom::parser parser;
     simdjson::dom::element r = parser.parse(lines[0]);
     EXPECT_EQ(std::string_view(r["type"]), "new");
@@ -283,7 +282,7 @@ TEST_F(Plugin, BadAnswersAreRefusedStrictly) {
         WritePolicy p(sh_plugin(b), kPatient);
         int pid = -1;
         auto e = event("x");
-        auto v = p.check(e, nostr::to_json(e), PolicySource{"IP4", "1.2.3.4", ""}, 1);
+        auto v = p.check(nostr::CompactEvent(e), PolicySource{"IP4", "1.2.3.4", ""}, 1);
         EXPECT_FALSE(v.accept) << b;
         EXPECT_FALSE(v.shadow) << b;
         EXPECT_EQ(v.message, "error: write policy plugin unavailable") << b;
@@ -306,7 +305,7 @@ TEST_F(Plugin, ThreadsTakeTurns) {
             for (int i = 0; i < 25; ++i) {
                 bool acc = (i + t) % 2 == 0;
                 auto e = nostr::make_signed(k, 1700000000 + i, 1, {}, acc ? "accept" : "reject:blocked: odd");
-                auto v = p.check(e, nostr::to_json(e), PolicySource{"IP4", "127.0.0.1", ""}, 1);
+                auto v = p.check(nostr::CompactEvent(e), PolicySource{"IP4", "127.0.0.1", ""}, 1);
                 (v.accept == acc && (acc || v.message == "blocked: odd") ? accepted : rejected)++;
             }
         });

@@ -23,7 +23,7 @@ nostr::Event crash_event(int batch, int i) {
         std::vector<WriteItem> batch;
         for (int i = 0; i < kPerBatch; ++i) {
             auto e = crash_event(b, i);
-            batch.push_back({e, nostr::to_json(e)});
+            batch.emplace_back(e);
         }
         if (!(*store)->write(batch, kNow).ok()) _exit(3);
         if (::write(ack_fd, &b, sizeof b) != sizeof b) _exit(4);

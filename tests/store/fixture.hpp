@@ -58,7 +58,7 @@ protected:
 
     std::vector<WriteOutcome> put_all(const std::vector<nostr::Event>& events, int64_t now = kNow) {
         std::vector<WriteItem> batch;
-        for (const auto& e : events) batch.push_back({e, nostr::to_json(e)});
+        for (const auto& e : events) batch.emplace_back(e);
         auto r = store_->write(batch, now);
         EXPECT_TRUE(r.ok()) << r.error().message;
         return r.ok() ? *r : std::vector<WriteOutcome>{};

@@ -90,7 +90,7 @@ TEST_P(LmdbTest, AFullMapRefusesNewEventsAsStorageFullButNotDuplicates) {
     ASSERT_TRUE(s.ok()) << s.error().message;
     auto& small = *s;
     const nostr::Event first = make(0, kNow, 1, {}, std::string(30000, 'a'));
-    auto put = [&](const nostr::Event& e) { return small->write(std::vector<WriteItem>{{e, nostr::to_json(e)}}, kNow); };
+    auto put = [&](const nostr::Event& e) { return small->write(std::vector<WriteItem>{WriteItem(e)}, kNow); };
     ASSERT_TRUE(put(first).ok());
     std::optional<Error> full;
     for (int i = 1; i < 100 && !full; ++i)

@@ -117,7 +117,7 @@ TEST_P(PgTest, TwoFrontendsRacingOnOneSlotLeaveOneEvent) {
     }
     auto writes = [](Store& s, const std::vector<nostr::Event>& evs) {
         for (const auto& e : evs) {
-            WriteItem item{e, nostr::to_json(e)};
+            WriteItem item(e);
             EXPECT_TRUE(s.write(std::span(&item, 1), kNow).ok());
         }
     };

@@ -12,6 +12,7 @@
 #include "nostr/nip40.hpp"
 #include "nostr/limits.hpp"
 #include "store/lmdb/db.hpp"
+#include "store/lmdb/migrate.hpp"
 #include "store/lmdb/schema.hpp"
 #include "util/hex.hpp"
 
@@ -46,7 +47,7 @@ public:
     uint64_t next_seq() const { return next_seq_; }
 
     WriteOutcome add(const WriteItem& item) {
-        const nostr::Event& e = item.event;
+        const nostr::Event& e = item.event();
         assert(!nostr::is_ephemeral(e.kind));
         assert(e.created_at >= 0 && e.created_at <= nostr::kMaxCreatedAt);  // the parser's bound
         if (lmdb::get(txn_, dbs_.id, bytes_view(e.id))) return WriteOutcome::duplicate;
@@ -70,7 +71,7 @@ public:
                 remove_event(txn_, dbs_, *old);
             }
         }
-        insert_event(txn_, dbs_, next_seq_++, encode_record(e, expires_at.value_or(0), item.json));
+        insert_event(txn_, dbs_, next_seq_++, encode_record(e, expires_at.value_or(0), item.json()));
         if (e.kind == 5) apply_deletion(e);
         return WriteOutcome::stored;
     }
@@ -190,17 +191,20 @@ Result<std::unique_ptr<LmdbStore>> LmdbStore::open(const LmdbOptions& opts) {
         for (auto [dbi, name] : names) lmdb::check(mdb_dbi_open(txn.get(), name, MDB_CREATE, dbi), name);
 
         auto version = lmdb::get(txn.get(), d.meta, schema::kMetaVersion);
+        uint32_t found = schema::kVersion;
         if (!version) {
             std::string v;
             schema::put_u32(v, schema::kVersion);
             lmdb::put(txn.get(), d.meta, schema::kMetaVersion, v);
         } else {
-            uint32_t found = version->size() == 4 ? schema::get_u32(reinterpret_cast<const uint8_t*>(version->data())) : 0;
-            if (found != schema::kVersion)
+            found = version->size() == 4 ? schema::get_u32(reinterpret_cast<const uint8_t*>(version->data())) : 0;
+            if (found != schema::kVersion && found != 1)
                 return err("store: " + opts.dir + " has schema version " + std::to_string(found) + ", this build reads " +
                            std::to_string(schema::kVersion));
         }
         txn.commit();
+        if (found == 1)
+            if (auto m = migrate_to_compact_json(impl->env.get(), d); !m) return m.error();
         return std::unique_ptr<LmdbStore>(new LmdbStore(std::move(impl)));
     } catch (const DbError& e) {
         return err(e.what());

@@ -35,7 +35,9 @@
 
 namespace wsn::store::lmdb::schema {
 
-inline constexpr uint32_t kVersion = 1;
+// 2: records hold the compact JSON (store/store.hpp); 1 held the client's text and
+// is migrated at open (migrate.hpp). Index layouts are the same in both.
+inline constexpr uint32_t kVersion = 2;
 
 inline constexpr const char* kMeta = "meta";
 inline constexpr const char* kEvents = "events";

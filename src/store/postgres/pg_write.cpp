@@ -40,7 +40,7 @@ std::string slot_of(uint16_t kind, std::string_view d) {
 
 // wsn_put's parameters for one event, in its order.
 Params put_params(const WriteItem& item, int64_t now) {
-    const nostr::Event& e = item.event;
+    const nostr::Event& e = item.event();
     Params p;
     p.bytea(e.id);
     p.bytea(e.pubkey.bytes);
@@ -61,7 +61,7 @@ Params put_params(const WriteItem& item, int64_t now) {
     }
     p.text_array(names);
     p.bytea_array(values);
-    p.text(item.json);
+    p.text(item.json());
     std::vector<std::string> del_ids, del_slots;
     std::vector<int32_t> del_kinds;
     if (e.kind == 5) {
@@ -104,7 +104,7 @@ PgResult next_result(Conn& c, const char* what) {
 // Writes items as one transaction; appends their outcomes to out.
 void write_chunk(Conn& c, std::span<const WriteItem> items, int64_t now, std::vector<WriteOutcome>& out) {
     std::vector<int32_t> authors;
-    for (const WriteItem& it : items) authors.push_back(author_key(it.event.pubkey));
+    for (const WriteItem& it : items) authors.push_back(author_key(it.event().pubkey));
     std::sort(authors.begin(), authors.end());
     authors.erase(std::unique(authors.begin(), authors.end()), authors.end());
     Params locks;

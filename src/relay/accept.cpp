@@ -1,0 +1,40 @@
+// The event rules of accept.hpp.
+#include "relay/accept.hpp"
+
+#include <algorithm>
+
+#include "nostr/nip40.hpp"
+
+namespace wsn::relay {
+
+namespace {
+
+template <class T>
+bool contains(const std::vector<T>& v, const T& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+nostr::Limits parser_limits(const Config& cfg) {
+    nostr::Limits l;
+    l.max_message_bytes = cfg.max_message_bytes;
+    l.max_filters = cfg.max_filters;
+    l.max_tags = cfg.max_event_tags;
+    l.max_content_bytes = cfg.max_content_bytes;
+    l.max_event_bytes = cfg.max_event_bytes;
+    return l;
+}
+
+std::string event_refusal(const Config& cfg, const nostr::Event& e, int64_t now) {
+    std::string pk = e.pubkey.hex();
+    if (contains(cfg.deny_pubkeys, pk) || (!cfg.allow_pubkeys.empty() && !contains(cfg.allow_pubkeys, pk)))
+        return "blocked: pubkey not allowed on this relay";
+    if (contains(cfg.deny_kinds, e.kind) || (!cfg.allow_kinds.empty() && !contains(cfg.allow_kinds, e.kind)))
+        return "blocked: kind " + std::to_string(e.kind) + " not allowed on this relay";
+    if (e.created_at > now + cfg.max_future_seconds) return "invalid: created_at is too far in the future";
+    if (auto exp = nostr::expiration(e); exp && *exp <= uint64_t(now)) return "invalid: event has expired";
+    return "";
+}
+
+}  // namespace wsn::relay
