@@ -9,8 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/wsn-ccache}"
-# Paths relative to the clone, so a cache made by one clone serves the next.
-export CCACHE_BASEDIR="$PWD"
+# Paths relative to the clone (and not its folder hashed in), so a cache made by one clone serves the next.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
 
 step() { printf '\n==> %s\n' "$*"; }

@@ -20,6 +20,7 @@ struct ProxyFlags {
     std::string upstream;
     ConnectFlags connect;
     bool allow_remote = false;
+    std::vector<std::string> allow_origin;
 };
 
 int run(const ProxyFlags& f) {
@@ -38,6 +39,12 @@ int run(const ProxyFlags& f) {
         if (!a) return fail("--upstream '" + f.upstream + "': " + a.error().message, exit_usage);
         po.default_upstream = *a;
     }
+    for (const auto& o : f.allow_origin)
+        if (o.empty() || o.back() == '/' || o.find("://") == std::string::npos)
+            return fail("--allow-origin '" + o + "': give an origin as a browser sends it, scheme://host[:port], "
+                            "no path (e.g. https://app.example or http://localhost:5173)",
+                        exit_usage);
+    po.allowed_origins = f.allow_origin;
     auto opts = client_options(f.connect);
     if (!opts) return fail(opts.error().message, exit_usage);
     po.upstream = *opts;
@@ -68,6 +75,9 @@ void register_proxy(CLI::App& app, Dispatch& dispatch) {
     c->get_option("--key")->description("Key file: authenticates every upstream session as you (default: a fresh "
                                         "key per session, anonymous)");
     c->add_flag("--allow-remote", f->allow_remote, "Allow a --listen address other than loopback");
+    c->add_option("--allow-origin", f->allow_origin,
+                  "Let web pages of this origin use the proxy (repeatable; scheme://host[:port]); pages of any "
+                  "other origin are refused, apps that send no Origin are always served");
     dispatch.on(c, [f] { return run(*f); });
 }
 

@@ -19,6 +19,7 @@ std::unique_ptr<Bridge> make_proxy(ProxyOptions opts) {
     // The listener's own wsn key is never used by apps (they speak plain ws to it).
     b.server.key = crypto::SecretKey::generate();
     b.server.allow_plaintext = true;
+    b.server.allowed_origins = std::move(opts.allowed_origins);
     b.upstream = std::move(opts.upstream);
     b.route = [def = std::move(opts.default_upstream)](const net::SessionInfo& s) -> Result<std::string> {
         auto a = upstream_for_target(s.path, def);

@@ -15,6 +15,9 @@ struct ProxyOptions {
     std::vector<net::ListenAddress> listen;  // loopback unless the caller allows more
     std::optional<Address> default_upstream;
     net::ClientOptions upstream;  // key: the user's (authenticated) or none (a fresh one per session)
+    // Browsers let any web page open a WebSocket to localhost: only apps that send no
+    // Origin (native ones) and pages of these origins ("https://app.example") may connect.
+    std::vector<std::string> allowed_origins;
 };
 
 // True for 127.0.0.0/8 and ::1.

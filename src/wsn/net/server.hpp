@@ -34,6 +34,10 @@ struct ServerOptions {
     crypto::SecretKey key;             // the relay's static key (identity)
     std::string tls_cert_file, tls_key_file;  // PEM; the certificate is never the identity
     bool allow_plaintext = true;       // ws/wss without wsn.v1
+    // Set: a WebSocket upgrade whose Origin header is present and not listed gets a bare
+    // 403 (browsers send Origin; other clients do not), so a web page cannot use the
+    // listener. Unset: any origin.
+    std::optional<std::vector<std::string>> allowed_origins;
     std::chrono::milliseconds handshake_timeout{10000};
     std::chrono::milliseconds idle_timeout{120000};  // a ping is sent after idle/2
     size_t max_message_bytes = 512 * 1024;           // plaintext NIP-01 message

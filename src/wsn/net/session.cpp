@@ -1,6 +1,7 @@
 // One server connection: TLS (if the listener has it), the HTTP request, then either a
 // plain HTTP answer or a WebSocket session. A wsn session moves bytes between the
 // socket and wsn::Connection; a plain one passes NIP-01 text frames through.
+#include <algorithm>
 #include <deque>
 #include <optional>
 #include <variant>
@@ -137,11 +138,22 @@ private:
         std::optional<HttpResponse> out;
         if (core_.handler.on_http) out = core_.handler.on_http(hr);
         if (!out) out = HttpResponse{404, "text/plain", "not found; this is a wsn relay (WebSocket)\n", {}};
-        http::response<http::string_body> res{http::status(out->status), req.version()};
+        co_await respond(req, std::move(*out));
+    }
+
+    bool origin_allowed(const http::request<http::empty_body>& req) const {
+        const auto& allowed = core_.opts.allowed_origins;
+        auto origin = req.find(http::field::origin);
+        if (!allowed || origin == req.end()) return true;
+        return std::find(allowed->begin(), allowed->end(), std::string_view(origin->value().data(), origin->value().size())) != allowed->end();
+    }
+
+    awaitable<void> respond(const http::request<http::empty_body>& req, HttpResponse out) {
+        http::response<http::string_body> res{http::status(out.status), req.version()};
         res.set(http::field::server, "wsn");
-        res.set(http::field::content_type, out->content_type);
-        for (auto& [k, v] : out->headers) res.set(k, v);
-        if (req.method() != http::verb::head) res.body() = std::move(out->body);
+        res.set(http::field::content_type, out.content_type);
+        for (auto& [k, v] : out.headers) res.set(k, v);
+        if (req.method() != http::verb::head) res.body() = std::move(out.body);
         res.keep_alive(false);
         res.prepare_payload();
         beast::error_code ec;
@@ -150,6 +162,11 @@ private:
     }
 
     awaitable<void> serve_websocket(http::request<http::empty_body> req) {
+        if (!origin_allowed(req)) {  // says nothing a refused page could learn from
+            HttpResponse forbidden{403, "text/plain", "forbidden\n", {}};  // named: gcc 12 and co_await temporaries
+            co_await respond(req, std::move(forbidden));
+            co_return;
+        }
         beast::error_code ec;
         auto tok = asio::redirect_error(asio::use_awaitable, ec);
         const bool wsn = offers_protocol(req, kWsnSubprotocol);
