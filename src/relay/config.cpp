@@ -21,6 +21,7 @@ struct Text { std::string Config::*field; };
 struct Pubkey { std::string Config::*field; };  // "" or 64 lowercase hex
 struct Flag { bool Config::*field; };
 struct Count { size_t Config::*field; };        // a positive integer
+struct Cap { size_t Config::*field; };          // a non-negative integer, 0 = no cap
 struct Threads { unsigned Config::*field; };    // 0..1024
 struct Seconds { int64_t Config::*field; };     // whole seconds, >= 0
 struct Duration { std::chrono::milliseconds Config::*field; };  // seconds, fractions allowed
@@ -32,7 +33,7 @@ struct Urls { std::vector<std::string> Config::*field; };  // relay URLs (relay_
 struct Backend { std::string Config::*field; };  // "lmdb" or "postgres"
 
 using Target =
-    std::variant<Text, Pubkey, Flag, Count, Threads, Seconds, Duration, Pubkeys, Kinds, Rate, Listeners, Urls, Backend>;
+    std::variant<Text, Pubkey, Flag, Count, Cap, Threads, Seconds, Duration, Pubkeys, Kinds, Rate, Listeners, Urls, Backend>;
 
 struct Key {
     std::string_view section, name;
@@ -91,6 +92,9 @@ const Key kKeys[] = {
     {"limits", "max_future_seconds", Seconds{&Config::max_future_seconds}, "Events dated more than this many seconds ahead are refused."},
     {"limits", "handshake_timeout", Duration{&Config::handshake_timeout}, "Seconds a connection may take to finish its WebSocket upgrade and wsn handshake."},
     {"limits", "idle_timeout", Duration{&Config::idle_timeout}, "Seconds without traffic before a connection is closed (a ping goes out after half of it)."},
+    {"limits", "max_connections", Cap{&Config::max_connections}, "Open connections, all clients together; lowered at start to what the open-file limit allows (raised to its hard limit) less 128 descriptors. Past it a new connection is closed at once. 0: only the open-file limit."},
+    {"limits", "max_connections_per_ip", Cap{&Config::max_connections_per_ip}, "Open connections from one IPv4 address or one IPv6 /64. Past it a new connection from there is closed at once. 0: no cap."},
+    {"limits", "max_output_mib", Cap{&Config::max_output_mib}, "MiB queued for sending on all connections together. Past it a connection holding more than 1 MiB of it is closed as a slow reader. 0: no cap."},
 
     {"auth", "required_for_read", Flag{&Config::auth_required_read}, "REQ and COUNT need an authenticated connection."},
     {"auth", "required_for_write", Flag{&Config::auth_required_write}, "EVENT needs an authenticated connection."},
@@ -173,6 +177,12 @@ struct Reader {
     bool operator()(const Count& t) {
         auto i = node.value_exact<int64_t>();
         if (!i || *i < 1) return fail("a positive integer");
+        cfg.*t.field = size_t(*i);
+        return true;
+    }
+    bool operator()(const Cap& t) {
+        auto i = node.value_exact<int64_t>();
+        if (!i || *i < 0) return fail("a non-negative integer (0: no cap)");
         cfg.*t.field = size_t(*i);
         return true;
     }
@@ -351,6 +361,7 @@ struct Writer {
     std::string operator()(const Pubkey& t) { return (cfg.*t.field).empty() ? "" : string_text(cfg.*t.field); }
     std::string operator()(const Flag& t) { return cfg.*t.field ? "true" : "false"; }
     std::string operator()(const Count& t) { return std::to_string(cfg.*t.field); }
+    std::string operator()(const Cap& t) { return std::to_string(cfg.*t.field); }
     std::string operator()(const Threads& t) { return std::to_string(cfg.*t.field); }
     std::string operator()(const Seconds& t) { return std::to_string(cfg.*t.field); }
     std::string operator()(const Duration& t) { return number_text((cfg.*t.field).count() / 1000.0); }

@@ -49,6 +49,9 @@ struct Config {
     int64_t max_future_seconds = 900;  // created_at further ahead is refused
     std::chrono::milliseconds handshake_timeout{10000};
     std::chrono::milliseconds idle_timeout{120000};
+    size_t max_connections = 10000;        // lowered to fit the open-file limit
+    size_t max_connections_per_ip = 100;   // per IPv4 address or IPv6 /64
+    size_t max_output_mib = 256;           // queued for sending, all connections together
 
     // [auth]
     bool auth_required_read = false;

@@ -114,6 +114,13 @@ Metrics::Metrics()
       handshake_failures("wsn_handshake_failures_total", "wsn Noise handshakes that failed or timed out.", "", {""}),
       tls_handshake_failures("wsn_tls_handshake_failures_total",
                              "TLS handshakes on a TLS listener that failed or timed out.", "", {""}),
+      connections_refused("wsn_connections_refused_total", "Connections closed at accept, by the limit reached.",
+                          "limit", {"max_connections", "max_connections_per_ip"}),
+      connections_shed("wsn_handshakes_shed_total",
+                       "Unfinished handshakes closed to free a descriptor when none was left.", "", {""}),
+      slow_reader_closes("wsn_slow_reader_closes_total",
+                         "Connections closed because their output queue (or their share of all output) was full.", "",
+                         {""}),
       write_batch_seconds("wsn_write_batch_seconds", "Time to write and commit one batch of events.",
                           {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
                            5, 10}),
@@ -132,6 +139,9 @@ std::string Metrics::render() const {
     rate_limited.render(out);
     handshake_failures.render(out);
     tls_handshake_failures.render(out);
+    connections_refused.render(out);
+    connections_shed.render(out);
+    slow_reader_closes.render(out);
     write_batch_seconds.render(out);
     write_batch_events.render(out);
     return out;

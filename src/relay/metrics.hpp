@@ -91,6 +91,9 @@ public:
     Family<Counter> rate_limited;   // wsn_rate_limited_total{limit="events_per_ip|events_per_pubkey|reqs_per_ip"}
     Family<Counter> handshake_failures;  // wsn_handshake_failures_total (no label)
     Family<Counter> tls_handshake_failures;  // wsn_tls_handshake_failures_total (no label)
+    Family<Counter> connections_refused;  // wsn_connections_refused_total{limit="max_connections|max_connections_per_ip"}
+    Family<Counter> connections_shed;     // wsn_handshakes_shed_total (no label)
+    Family<Counter> slow_reader_closes;   // wsn_slow_reader_closes_total (no label)
     Histogram write_batch_seconds;  // wsn_write_batch_seconds
     Histogram write_batch_events;   // wsn_write_batch_events
 

@@ -113,6 +113,9 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     opts.handshake_timeout = cfg.handshake_timeout;
     opts.idle_timeout = cfg.idle_timeout;
     opts.max_message_bytes = cfg.max_message_bytes;
+    opts.max_connections = cfg.max_connections;
+    opts.max_connections_per_ip = cfg.max_connections_per_ip;
+    opts.max_queued_bytes_total = cfg.max_output_mib * 1024 * 1024;
     opts.io_threads = cfg.io_threads ? cfg.io_threads : std::max(1u, std::thread::hardware_concurrency());
 
     net::ServerHandler h;
@@ -128,6 +131,10 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
             const net::ServerStats st = sh.server->stats();
             sh.metrics.handshake_failures.only().set(st.handshake_failures);
             sh.metrics.tls_handshake_failures.only().set(st.tls_handshake_failures);
+            sh.metrics.connections_refused.at(0).set(st.refused_total);
+            sh.metrics.connections_refused.at(1).set(st.refused_per_ip);
+            sh.metrics.connections_shed.only().set(st.shed_handshakes);
+            sh.metrics.slow_reader_closes.only().set(st.slow_reader_closes);
             return net::HttpResponse{200, "text/plain; version=0.0.4", sh.metrics.render(), {}};
         }
         if (req.method == "GET" && wants_nip11(req.accept))
@@ -138,6 +145,8 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     sh.cfg = std::move(cfg);
     sh.server = std::make_unique<net::Server>(std::move(opts), std::move(h));
     if (auto s = sh.server->start(); !s) return s.error();
+    spdlog::info("connections: at most {} ({} per IP)", sh.server->stats().max_connections,
+                 sh.cfg.max_connections_per_ip ? std::to_string(sh.cfg.max_connections_per_ip) : "no cap");
     sh.addresses = wsn_addresses(sh.server->bound(), sh.pubkey);
 
     std::unique_ptr<Relay> relay(new Relay(std::move(impl)));

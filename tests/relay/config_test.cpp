@@ -146,6 +146,9 @@ max_content_bytes = 7
 max_future_seconds = 8
 handshake_timeout = 2.5
 idle_timeout = 60
+max_connections = 500
+max_connections_per_ip = 0
+max_output_mib = 64
 
 [auth]
 required_for_read = true
@@ -202,6 +205,9 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.max_future_seconds, 8);
     EXPECT_EQ(c.handshake_timeout, std::chrono::milliseconds(2500));
     EXPECT_EQ(c.idle_timeout, std::chrono::milliseconds(60000));
+    EXPECT_EQ(c.max_connections, 500u);
+    EXPECT_EQ(c.max_connections_per_ip, 0u);  // 0: no cap, unlike the counts above
+    EXPECT_EQ(c.max_output_mib, 64u);
     EXPECT_TRUE(c.auth_required_read);
     EXPECT_TRUE(c.auth_required_write);
     EXPECT_EQ(c.allow_pubkeys, std::vector<std::string>{kHexA});
@@ -281,6 +287,7 @@ TEST_F(ConfigFile, WrongTypeNamesKeyAndExpectedType) {
         {"[limits]\nmax_filters = 0\n", "expected a positive integer, got an integer"},
         {"[limits]\nmax_filters = 1.5\n", "got a float"},
         {"[limits]\nidle_timeout = -1\n", "'limits.idle_timeout'"},
+        {"[limits]\nmax_connections_per_ip = -1\n", "a non-negative integer (0: no cap)"},
         {"[limits]\nidle_timeout = \"60s\"\n", "expected a number of seconds"},
         {"[relay]\nallow_plaintext = \"yes\"\n", "'relay.allow_plaintext' in"},
         {"[relay]\nallow_plaintext = 1\n", "expected true or false, got an integer"},

@@ -1,6 +1,10 @@
 // The listeners and the session registry; the sessions themselves are in session.cpp.
 #include "wsn/net/server.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <thread>
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
@@ -109,12 +113,24 @@ struct Server::Impl : detail::ServerCore {
             if (stopping) co_return;
             if (ec) {
                 if (ec == asio::error::operation_aborted) co_return;
-                // Out of descriptors or a similar transient failure: back off instead of spinning.
-                asio::steady_timer t(ioc, std::chrono::milliseconds(100));
+                // Out of descriptors: free one from an unfinished handshake; any other
+                // transient failure: back off instead of spinning.
+                bool out_of_fds = ec == asio::error::no_descriptors || ec.value() == ENFILE;
+                asio::steady_timer t(ioc, std::chrono::milliseconds(out_of_fds && shed_oldest_handshake() ? 5 : 100));
                 co_await t.async_wait(tok);
                 continue;
             }
-            detail::start_session(*this, std::move(sock), with_tls);
+            auto remote = sock.remote_endpoint(ec);
+            if (ec) continue;  // already gone
+            ClientBlock from = client_block(remote.address());
+            Refusal r = admission->enter(from);
+            // Full: an unfinished handshake makes room (a flood of idle connections from
+            // many hosts then cannot keep out a client that completes its handshake).
+            if (r == Refusal::total && shed_oldest_handshake()) r = admission->enter(from, true);
+            if (r == Refusal::none) detail::start_session(*this, std::move(sock), with_tls, from);
+            // Otherwise closing the socket is the answer: nothing was read yet.
+            if (r == Refusal::total) refused_total++;
+            if (r == Refusal::per_ip) refused_per_ip++;
         }
     }
 };
@@ -129,9 +145,33 @@ Server::~Server() {
     impl_->ioc.stop();
 }
 
+namespace {
+
+// Descriptors kept for what is not a connection: the database, the plugin's pipes, the
+// store's PostgreSQL connections, logs, TLS files.
+constexpr size_t kReservedDescriptors = 128;
+
+// Raises the soft open-file limit to the hard one; returns the soft limit in force.
+size_t raise_open_file_limit() {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlimit want = rl;
+        want.rlim_cur = rl.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &want) == 0) rl = want;
+    }
+    return rl.rlim_cur == RLIM_INFINITY ? SIZE_MAX : size_t(rl.rlim_cur);
+}
+
+}  // namespace
+
 Status Server::start() {
     auto& im = *impl_;
     if (im.opts.listen.empty()) return err("no listen address given");
+    const size_t fds = raise_open_file_limit();
+    const size_t fit = fds > 2 * kReservedDescriptors ? fds - kReservedDescriptors : fds / 2;
+    im.max_connections = im.opts.max_connections ? std::min(im.opts.max_connections, fit) : fit;
+    im.admission.emplace(AdmissionLimits{im.max_connections, im.opts.max_connections_per_ip});
     for (const auto& la : im.opts.listen) {
         if (la.tls && !im.tls)
             if (auto s = im.make_tls(); !s) return s;
@@ -176,6 +216,10 @@ ServerStats Server::stats() const {
     st.handshake_failures = impl_->handshake_failures.load();
     st.tls_handshake_failures = impl_->tls_handshake_failures.load();
     st.slow_reader_closes = impl_->slow_reader_closes.load();
+    st.refused_total = impl_->refused_total.load();
+    st.refused_per_ip = impl_->refused_per_ip.load();
+    st.shed_handshakes = impl_->shed_handshakes.load();
+    st.max_connections = impl_->max_connections;
     return st;
 }
 

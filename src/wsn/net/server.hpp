@@ -42,6 +42,11 @@ struct ServerOptions {
     std::chrono::milliseconds idle_timeout{120000};  // a ping is sent after idle/2
     size_t max_message_bytes = 512 * 1024;           // plaintext NIP-01 message
     size_t max_send_queue_bytes = 8 * 1024 * 1024;   // a slower reader is disconnected
+    // Bytes queued for sending on all sessions together: past it, a session holding more
+    // than kFairOutputShare of them is closed as a slow reader. 0 = no cap.
+    size_t max_queued_bytes_total = 256 * 1024 * 1024;
+    size_t max_connections = 0;         // open connections; 0 = the open-file limit less a reserve
+    size_t max_connections_per_ip = 0;  // from one IPv4 address or IPv6 /64; 0 = no cap
     unsigned io_threads = 1;
 };
 
@@ -79,14 +84,22 @@ struct ServerStats {
     uint64_t handshake_failures = 0;   // wsn sessions that upgraded but did not finish the handshake
     uint64_t tls_handshake_failures = 0;  // TLS handshakes on a TLS listener that failed or timed out
     uint64_t slow_reader_closes = 0;   // sessions closed because their send queue was full
+    uint64_t refused_total = 0;        // connections closed at accept: max_connections reached
+    uint64_t refused_per_ip = 0;       // connections closed at accept: max_connections_per_ip reached
+    uint64_t shed_handshakes = 0;      // unfinished handshakes closed to free a descriptor
+    size_t max_connections = 0;        // the cap in force (after start)
 };
+
+// A session queueing output past the global cap keeps up to this much.
+inline constexpr size_t kFairOutputShare = 1024 * 1024;
 
 class Server {
 public:
     Server(ServerOptions opts, ServerHandler handler);
     ~Server();
 
-    // Binds every listen address; fails with a message naming the address.
+    // Raises the open-file limit as far as the hard limit allows, then binds every listen
+    // address; fails with a message naming the address.
     Status start();
     // The actual bound addresses (after start), in listen order.
     std::vector<ListenAddress> bound() const;

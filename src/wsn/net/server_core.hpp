@@ -3,12 +3,14 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 #include <boost/asio/ip/tcp.hpp>
 
 #include "noise/handshake.hpp"
+#include "wsn/net/admission.hpp"
 #include "wsn/net/server.hpp"
 
 namespace boost::asio::ssl {
@@ -23,6 +25,8 @@ public:
     virtual ~SessionBase() = default;
     virtual void post_send(std::string text) = 0;
     virtual void post_close(uint16_t code, std::string reason) = 0;
+    std::atomic<bool> established{false};  // past the handshake: the application sees it
+    std::atomic<bool> shed{false};         // chosen by shed_oldest_handshake, closing
 };
 
 struct ServerCore {
@@ -38,6 +42,10 @@ struct ServerCore {
     std::atomic<uint64_t> handshake_failures{0};
     std::atomic<uint64_t> tls_handshake_failures{0};
     std::atomic<uint64_t> slow_reader_closes{0};
+    std::atomic<uint64_t> refused_total{0}, refused_per_ip{0}, shed_handshakes{0};
+    std::atomic<size_t> queued_bytes_total{0};
+    std::optional<Admission> admission;  // made at start, when the cap is known
+    size_t max_connections = 0;
 
     uint64_t add(std::weak_ptr<SessionBase> s) {
         std::lock_guard lock(mu_);
@@ -53,6 +61,24 @@ struct ServerCore {
         std::lock_guard lock(mu_);
         auto it = sessions_.find(id);
         return it == sessions_.end() ? nullptr : it->second.lock();
+    }
+    // Out of descriptors: close the oldest session still in its handshake (the cheapest
+    // for an attacker to hold open), so accept can go on. False if there is none.
+    bool shed_oldest_handshake() {
+        std::shared_ptr<SessionBase> oldest;
+        {
+            std::lock_guard lock(mu_);
+            uint64_t oldest_id = UINT64_MAX;
+            for (auto& [id, w] : sessions_)
+                if (auto s = w.lock(); s && !s->established && !s->shed && id < oldest_id) {
+                    oldest_id = id;
+                    oldest = std::move(s);
+                }
+        }
+        if (!oldest || oldest->shed.exchange(true)) return false;
+        shed_handshakes++;
+        oldest->post_close(1013, "server busy");
+        return true;
     }
     template <class F>
     void for_each(F&& f) {
@@ -72,6 +98,7 @@ private:
 };
 
 // Serves one accepted connection until it ends; the socket's executor is the session's.
-void start_session(ServerCore& core, boost::asio::ip::tcp::socket socket, bool tls);
+// `from` was admitted (core.admission) and is left when the session ends.
+void start_session(ServerCore& core, boost::asio::ip::tcp::socket socket, bool tls, ClientBlock from);
 
 }  // namespace wsn::net::detail

@@ -71,11 +71,13 @@ template <class Stream>
 class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
 public:
     template <class... Args>
-    Session(ServerCore& core, bool tls, Args&&... stream_args)
-        : core_(core), tls_(tls), ws_(std::forward<Args>(stream_args)...) {}
+    Session(ServerCore& core, bool tls, ClientBlock from, Args&&... stream_args)
+        : core_(core), tls_(tls), from_(from), ws_(std::forward<Args>(stream_args)...) {}
 
     ~Session() override {
         if (info_.id) core_.remove(info_.id);
+        core_.admission->leave(from_);
+        core_.queued_bytes_total -= queued_bytes_;
     }
 
     void start() {
@@ -211,6 +213,7 @@ private:
         tcp().expires_never();
         ws_.set_option(websocket::stream_base::timeout{core_.opts.handshake_timeout, core_.opts.idle_timeout, true});
         opened_ = true;
+        established = true;
         core_.open_by_scheme[size_t(info_.scheme)]++;
         if (core_.handler.on_open) core_.handler.on_open(info_);
     }
@@ -252,12 +255,15 @@ private:
 
     void enqueue(Frame frame) {
         const size_t size = std::visit([](auto& b) { return b.size(); }, frame);
-        if (queued_bytes_ + size > core_.opts.max_send_queue_bytes) {
+        const size_t cap_total = core_.opts.max_queued_bytes_total;
+        if (queued_bytes_ + size > core_.opts.max_send_queue_bytes ||
+            (cap_total && queued_bytes_ + size > kFairOutputShare && core_.queued_bytes_total + size > cap_total)) {
             core_.slow_reader_closes++;
             close_with(1008, "slow reader: send queue full", true);
             return;
         }
         queued_bytes_ += size;
+        core_.queued_bytes_total += size;
         queue_.push_back(std::move(frame));
         if (!writing_) {
             writing_ = true;
@@ -274,10 +280,12 @@ private:
             co_await ws_.async_write(buf, tok);
             if (ec) break;
             queued_bytes_ -= buf.size();
+            core_.queued_bytes_total -= buf.size();
             queue_.pop_front();
             if (close_code_ && drop_queue_) break;
         }
         queue_.clear();
+        core_.queued_bytes_total -= queued_bytes_;
         queued_bytes_ = 0;
         writing_ = false;
         if (close_code_ && !ec) co_await send_close();
@@ -313,6 +321,7 @@ private:
 
     ServerCore& core_;
     bool tls_;
+    ClientBlock from_;
     websocket::stream<Stream, false> ws_;  // no permessage-deflate: no per-session zlib state
     beast::flat_buffer buf_;
     SessionInfo info_;
@@ -332,13 +341,15 @@ private:
 
 }  // namespace
 
-void start_session(ServerCore& core, asio::ip::tcp::socket socket, bool tls) {
-    socket.set_option(asio::ip::tcp::no_delay(true));
+void start_session(ServerCore& core, asio::ip::tcp::socket socket, bool tls, ClientBlock from) {
+    boost::system::error_code ec;
+    socket.set_option(asio::ip::tcp::no_delay(true), ec);
     if (tls) {
-        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(core, true, std::move(socket), *core.tls)
+        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(core, true, from, std::move(socket),
+                                                                        *core.tls)
             ->start();
     } else {
-        std::make_shared<Session<beast::tcp_stream>>(core, false, std::move(socket))->start();
+        std::make_shared<Session<beast::tcp_stream>>(core, false, from, std::move(socket))->start();
     }
 }
 
