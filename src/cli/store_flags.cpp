@@ -20,6 +20,7 @@ Result<std::unique_ptr<store::Store>> open_store(const StoreFlags& f, bool sync)
         so.backend = store::Backend::postgres;
         so.postgres.url = f.store;
         so.postgres.pool_size = 1;
+        so.postgres.timeout = std::chrono::milliseconds(0);  // an operator's command: Ctrl-C bounds it
     } else if (!f.store.empty() && f.store != "lmdb") {
         return err("bad --store '" + f.store + "': expected lmdb or a postgresql:// URL");
     }

@@ -73,6 +73,7 @@ const Key kKeys[] = {
     {"store", "backend", Backend{&Config::store_backend}, "\"lmdb\" or \"postgres\"."},
     {"store", "url", Text{&Config::store_url}, "PostgreSQL: the primary, as a libpq URL. A password is better kept in ~/.pgpass or PGPASSWORD than here.", R"("postgresql://wsn@db.example.com/wsn")"},
     {"store", "read_url", Text{&Config::store_read_url}, "PostgreSQL: a streaming replica for REQ and COUNT. A frontend still sees its own writes: it reads from the primary while the replica is behind them.", R"("postgresql://wsn@replica.example.com/wsn")"},
+    {"store", "timeout", Duration{&Config::store_timeout}, "PostgreSQL: seconds one statement may take (a query step, a write batch, a feed read). Past it PostgreSQL cancels it, or, if the server does not answer at all, the connection is dropped and made again; the client gets an error reason meanwhile. 0: no bound."},
     {"store", "pool_size", Count{&Config::store_pool_size}, "PostgreSQL: connections per frontend for queries (to each of url and read_url), besides one for the writer and one that listens for new events."},
 
     {"info", "name", Text{&Config::name}, "Relay name (NIP-11 name); keep it under 30 characters."},

@@ -32,6 +32,7 @@ struct Config {
     std::string store_backend = "lmdb";    // "lmdb" (in data_dir) or "postgres"
     std::string store_url, store_read_url;  // PostgreSQL: the primary, and an optional replica for reads
     size_t store_pool_size = 4;             // PostgreSQL connections for queries
+    std::chrono::milliseconds store_timeout{10000};  // PostgreSQL: longest statement
 
     // [info] (NIP-11)
     std::string name = "wsn relay", description, contact, icon;

@@ -88,7 +88,7 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     if (cfg.store_backend == "postgres") {
         if (cfg.store_url.empty()) return err("store.url is needed with store.backend = \"postgres\"");
         so.backend = store::Backend::postgres;
-        so.postgres = {cfg.store_url, cfg.store_read_url, unsigned(cfg.store_pool_size)};
+        so.postgres = {cfg.store_url, cfg.store_read_url, unsigned(cfg.store_pool_size), cfg.store_timeout};
     }
     auto st = store::open(so);
     if (!st) return st.error();

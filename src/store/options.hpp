@@ -1,6 +1,7 @@
 #pragma once
 // Which store to open and how (store/open.hpp). The relay's [store] section and the
 // data commands' --data/--store flags fill it.
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -19,6 +20,9 @@ struct PostgresOptions {
     std::string url;       // libpq URL or key=value string: postgresql://user@host/db
     std::string read_url;  // optional streaming replica for REQ and COUNT
     unsigned pool_size = 4;  // connections for queries, besides the writer's and the feed's
+    // Longest a statement may take (query, write batch, feed read), on the server and
+    // waiting for an answer: past it the server cancels it, or the connection is given up.
+    std::chrono::milliseconds timeout{10000};
 };
 
 enum class Backend { lmdb, postgres };

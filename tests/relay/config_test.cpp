@@ -126,6 +126,7 @@ backend = "postgres"
 url = "postgresql://wsn@db/wsn"
 read_url = "postgresql://wsn@replica/wsn"
 pool_size = 9
+timeout = 2.5
 
 [info]
 name = "Test \"relay\""
@@ -189,6 +190,7 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.store_url, "postgresql://wsn@db/wsn");
     EXPECT_EQ(c.store_read_url, "postgresql://wsn@replica/wsn");
     EXPECT_EQ(c.store_pool_size, 9u);
+    EXPECT_EQ(c.store_timeout, std::chrono::milliseconds(2500));
     EXPECT_EQ(c.software, "https://git.example.org/wsn");
     EXPECT_EQ(c.name, "Test \"relay\"");
     EXPECT_EQ(c.description, "Line one\n\nLine two");

@@ -3,6 +3,7 @@
 // writers committing out of order, the slow poll, ephemeral events of any size), reads
 // from a replica, and its errors.
 #include <libpq-fe.h>
+#include <signal.h>
 
 #include <chrono>
 #include <set>
@@ -165,6 +166,57 @@ TEST_P(PgTest, RefusesANewerSchemaAndAnUnreachableServer) {
               std::string::npos)
         << gone.error().message;
     EXPECT_EQ(gone.error().message.find("hunter2"), std::string::npos);
+}
+
+// Runs one REQ-like query step; returns the error it threw ("" if none) and how long it took.
+std::pair<std::string, std::chrono::milliseconds> timed_query(Store& s) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::string error;
+    try {
+        s.query({nostr::Filter{}}, 500, kNow)->step(kUnbounded, [](const StoredEvent&) {});
+    } catch (const DbError& e) {
+        error = e.what();
+    }
+    return {error, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)};
+}
+
+TEST_P(PgTest, AStatementPastTheTimeoutIsCancelledByTheServer) {
+    Options o = options();
+    o.postgres.timeout = std::chrono::milliseconds(300);
+    auto s = store::open(o);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    Raw holder(url_);
+    holder.exec("BEGIN");
+    holder.exec("LOCK TABLE wsn_events IN ACCESS EXCLUSIVE MODE");  // every read of it waits
+    auto [error, took] = timed_query(**s);
+    EXPECT_NE(error.find("statement timeout"), std::string::npos) << error;
+    EXPECT_LT(took, std::chrono::seconds(3));
+    holder.exec("ROLLBACK");
+    EXPECT_EQ(timed_query(**s).first, "");  // the pool's connection is still good
+}
+
+TEST_P(PgTest, AServerThatStopsAnsweringIsGivenUp) {
+    Options o = options();
+    o.postgres.timeout = std::chrono::milliseconds(300);
+    o.postgres.pool_size = 1;
+    auto s = store::open(o);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    ASSERT_EQ(timed_query(**s).first, "");
+    // Stop the backend serving the store's one query connection, as a hung server would
+    // be: the kernel still acknowledges, nothing answers.
+    Raw admin(url_);
+    std::string pid = admin.exec(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'wsn' AND datname = current_database() "
+        "AND state = 'idle' AND query NOT LIKE 'LISTEN%' AND pid <> pg_backend_pid() ORDER BY backend_start DESC "
+        "LIMIT 1");
+    ASSERT_FALSE(pid.empty());
+    ASSERT_EQ(::kill(std::stoi(pid), SIGSTOP), 0);
+    auto [error, took] = timed_query(**s);
+    ::kill(std::stoi(pid), SIGCONT);
+    EXPECT_TRUE(is_unavailable(error)) << error;
+    EXPECT_NE(error.find("no answer in 1300 ms"), std::string::npos) << error;
+    EXPECT_LT(took, std::chrono::seconds(4));
+    EXPECT_EQ(timed_query(**s).first, "");  // a new connection took its place
 }
 
 TEST(PgUrl, PasswordsAreRedacted) {

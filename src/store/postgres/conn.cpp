@@ -1,5 +1,9 @@
 #include "store/postgres/conn.hpp"
 
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <charconv>
 #include <utility>
 
@@ -22,6 +26,8 @@ void append_quoted(std::string& out, std::string_view s) {
     }
     out += '"';
 }
+
+constexpr std::chrono::milliseconds kAnswerGrace{1000};
 
 // Whether a failure means the server cannot be reached (or is shutting down or
 // starting), rather than a fault of the statement.
@@ -165,11 +171,12 @@ int64_t PgResult::int8(int row, int col) const {
     return v;
 }
 
-std::unique_ptr<Conn> Conn::connect(const std::string& url) {
+std::unique_ptr<Conn> Conn::connect(const std::string& url, std::chrono::milliseconds timeout) {
     // expand_dbname: `url` may be a URL or key=value string. Keys given later win, so
     // these defaults come first and the URL may override them.
-    const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
-    const char* vals[] = {"5", "wsn", url.c_str(), nullptr};
+    const std::string options = "-c statement_timeout=" + std::to_string(timeout.count());
+    const char* keys[] = {"connect_timeout", "application_name", "options", "dbname", nullptr};
+    const char* vals[] = {"5", "wsn", options.c_str(), url.c_str(), nullptr};
     PGconn* c = PQconnectdbParams(keys, vals, 1);
     if (!c) throw Unavailable("store: database unavailable: out of memory connecting to " + redact_url(url));
     if (PQstatus(c) != CONNECTION_OK) {
@@ -179,7 +186,7 @@ std::unique_ptr<Conn> Conn::connect(const std::string& url) {
     }
     // The server's NOTICEs ("relation already exists, skipping") are not for the operator.
     PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
-    return std::unique_ptr<Conn>(new Conn(c, url));
+    return std::unique_ptr<Conn>(new Conn(c, url, timeout));
 }
 
 Conn::~Conn() { PQfinish(c_); }
@@ -197,28 +204,82 @@ void Conn::fail(const PGresult* r, std::string_view what) const {
     throw DbError("store: " + std::string(what) + ": " + why);
 }
 
+PGresult* Conn::next_result(std::string_view what) {
+    // A server that stopped answering keeps the kernel's TCP acks coming, so only a
+    // clock of our own notices it; a second past the server's own bound, so that a
+    // statement the server cancels is told as such.
+    const auto wait_for = timeout_ + kAnswerGrace;
+    const auto until = std::chrono::steady_clock::now() + wait_for;
+    while (!given_up_ && PQisBusy(c_)) {
+        int wait = -1;
+        if (timeout_.count() > 0) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+            if (left.count() <= 0) {
+                given_up_ = true;  // half read: unusable; the pool drops it
+                ::shutdown(PQsocket(c_), SHUT_RDWR);
+                throw Unavailable(std::string(kUnavailablePrefix) + ": " + std::string(what) + ": no answer in " +
+                                  std::to_string(wait_for.count()) + " ms");
+            }
+            wait = int(left.count());
+        }
+        pollfd pfd{PQsocket(c_), POLLIN, 0};
+        int rc = ::poll(&pfd, 1, wait);
+        if (rc < 0 && errno != EINTR) fail(nullptr, what);
+        if (rc > 0 && !PQconsumeInput(c_)) fail(nullptr, what);
+    }
+    if (given_up_) throw Unavailable(std::string(kUnavailablePrefix) + ": " + std::string(what) + ": connection given up");
+    return PQgetResult(c_);
+}
+
+template <class Send>
+PgResult Conn::run(Send send, std::string_view what) {
+    if (given_up_ || !send()) fail(nullptr, what);
+    PgResult kept;
+    for (;;) {
+        PgResult r(next_result(what));
+        if (!r.get()) break;
+        if (kept.get() && !ok(kept.get())) continue;  // the first failure is the one to tell
+        kept = std::move(r);
+    }
+    if (!ok(kept.get())) fail(kept.get(), what);
+    return kept;
+}
+
 void Conn::exec(const char* sql) {
-    PgResult r(PQexec(c_, sql));
-    if (!ok(r.get())) fail(r.get(), "statement failed");
+    run([&] { return PQsendQuery(c_, sql); }, "statement failed");
 }
 
 PgResult Conn::query(const char* sql) {
-    PgResult r(PQexec(c_, sql));
-    if (!ok(r.get())) fail(r.get(), "query failed");
-    return r;
+    return run([&] { return PQsendQuery(c_, sql); }, "query failed");
 }
 
 PgResult Conn::query(const std::string& sql, Params& p) {
-    PgResult r(PQexecParams(c_, sql.c_str(), p.size(), p.types(), p.values(), p.lengths(), p.formats(), 0));
-    if (!ok(r.get())) fail(r.get(), "query failed");
-    return r;
+    return run(
+        [&] {
+            return PQsendQueryParams(c_, sql.c_str(), p.size(), p.types(), p.values(), p.lengths(), p.formats(), 0);
+        },
+        "query failed");
 }
 
 void Conn::prepare(const char* name, const char* sql, int nparams) {
     if (prepared_.count(name)) return;
-    PgResult r(PQprepare(c_, name, sql, nparams, nullptr));
-    if (!ok(r.get())) fail(r.get(), std::string("prepare ") + name);
+    run([&] { return PQsendPrepare(c_, name, sql, nparams, nullptr); }, std::string("prepare ") + name);
     prepared_.insert(name);
+}
+
+Conn::Unbounded::Unbounded(Conn& c) : c_(c), saved_(c.timeout_) {
+    c_.exec("SET statement_timeout = 0");
+    c_.timeout_ = std::chrono::milliseconds(0);
+}
+
+Conn::Unbounded::~Unbounded() {
+    c_.timeout_ = saved_;
+    if (c_.broken()) return;
+    try {
+        c_.exec(("SET statement_timeout = " + std::to_string(saved_.count())).c_str());
+    } catch (const DbError&) {
+        // The connection is broken now; its owner will find out on its next use.
+    }
 }
 
 }  // namespace wsn::store::pg

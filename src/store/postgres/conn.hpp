@@ -6,6 +6,7 @@
 // in a message: URLs are shown with redact_url().
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -83,14 +84,17 @@ private:
 class Conn {
 public:
     // Connects, failing with Unavailable ("store: database unavailable: cannot connect
-    // to <url>: <why>") if the server cannot be reached.
-    static std::unique_ptr<Conn> connect(const std::string& url);
+    // to <url>: <why>") if the server cannot be reached. `timeout` bounds every
+    // statement twice: the server cancels it (statement_timeout, a DbError), and a
+    // server that does not answer at all (stopped, cut off) is given up on a second
+    // later: the connection is closed and Unavailable thrown. Zero: no bound.
+    static std::unique_ptr<Conn> connect(const std::string& url, std::chrono::milliseconds timeout);
     ~Conn();
     Conn(const Conn&) = delete;
     Conn& operator=(const Conn&) = delete;
 
     PGconn* get() const { return c_; }
-    bool broken() const { return PQstatus(c_) != CONNECTION_OK; }
+    bool broken() const { return given_up_ || PQstatus(c_) != CONNECTION_OK; }
     const std::string& url() const { return url_; }
 
     // Runs SQL (several statements allowed, no parameters); throws on failure.
@@ -101,6 +105,19 @@ public:
     // Prepares `sql` under `name` once per connection (it is gone after a reconnect,
     // with the connection).
     void prepare(const char* name, const char* sql, int nparams);
+    // The next result of what was sent (PQgetResult), waiting at most the timeout.
+    PGresult* next_result(std::string_view what);
+    // Lifts both bounds while it lives (a schema upgrade may wait long for another
+    // frontend's).
+    class Unbounded {
+    public:
+        explicit Unbounded(Conn& c);
+        ~Unbounded();
+
+    private:
+        Conn& c_;
+        std::chrono::milliseconds saved_;
+    };
 
     // Throws the error a failed result stands for (Unavailable if the connection broke).
     [[noreturn]] void fail(const PGresult* r, std::string_view what) const;
@@ -108,9 +125,15 @@ public:
     static bool ok(const PGresult* r);
 
 private:
-    Conn(PGconn* c, std::string url) : c_(c), url_(std::move(url)) {}
+    Conn(PGconn* c, std::string url, std::chrono::milliseconds timeout)
+        : c_(c), url_(std::move(url)), timeout_(timeout) {}
+    // Sends with `send`, then takes every result; the last one, or the first failure.
+    template <class Send>
+    PgResult run(Send send, std::string_view what);
     PGconn* c_;
     std::string url_;
+    std::chrono::milliseconds timeout_;
+    bool given_up_ = false;
     std::set<std::string> prepared_;
 };
 

@@ -35,7 +35,7 @@ std::vector<int64_t> as_i64(const std::vector<uint64_t>& v) { return {v.begin(),
 }  // namespace
 
 void PgFeed::connect() {
-    conn_ = Conn::connect(url_);
+    conn_ = Conn::connect(url_, timeout_);
     // Listen first, then read: a commit between the two is read, not missed.
     conn_->exec((std::string("LISTEN ") + schema::kChannelEvents + "; LISTEN " + schema::kChannelEphemeral).c_str());
     if (started_) return;

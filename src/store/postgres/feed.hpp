@@ -20,7 +20,8 @@ class PgFeed final : public Feed {
 public:
     // `seen_lsn`, if set, gets the WAL position each read saw everything up to (for
     // PgStore's choice between replica and primary).
-    PgFeed(std::string url, std::atomic<uint64_t>* seen_lsn) : url_(std::move(url)), seen_lsn_(seen_lsn) {}
+    PgFeed(std::string url, std::chrono::milliseconds timeout, std::atomic<uint64_t>* seen_lsn)
+        : url_(std::move(url)), timeout_(timeout), seen_lsn_(seen_lsn) {}
     Result<FeedBatch> next(std::chrono::milliseconds timeout) override;
 
     // Sequence numbers still looked for, and those given up (SeqTail).
@@ -36,6 +37,7 @@ private:
     bool read(FeedBatch& batch);
 
     std::string url_;
+    std::chrono::milliseconds timeout_;
     std::atomic<uint64_t>* seen_lsn_;
     std::unique_ptr<Conn> conn_;
     SeqTail tail_;

@@ -12,8 +12,8 @@
 
 namespace wsn::store::pg {
 
-PgStore::PgStore(const PostgresOptions& opts) : opts_(opts), primary_(opts.url, opts.pool_size) {
-    if (!opts.read_url.empty()) replica_ = std::make_unique<Pool>(opts.read_url, opts.pool_size);
+PgStore::PgStore(const PostgresOptions& opts) : opts_(opts), primary_(opts.url, opts.pool_size, opts.timeout) {
+    if (!opts.read_url.empty()) replica_ = std::make_unique<Pool>(opts.read_url, opts.pool_size, opts.timeout);
 }
 
 PgStore::~PgStore() = default;
@@ -22,7 +22,7 @@ Result<std::unique_ptr<PgStore>> PgStore::open(const PostgresOptions& opts) {
     if (opts.url.empty()) return err("store: no PostgreSQL URL");
     std::unique_ptr<PgStore> s(new PgStore(opts));
     try {
-        s->writer_ = Conn::connect(opts.url);
+        s->writer_ = Conn::connect(opts.url, opts.timeout);
         schema::migrate(*s->writer_);
     } catch (const DbError& e) {
         return err(e.what());
@@ -38,7 +38,7 @@ Conn& PgStore::writer() {
         auto now = std::chrono::steady_clock::now();
         if (now < writer_retry_after_) throw Unavailable(writer_last_failure_);
         try {
-            writer_ = Conn::connect(opts_.url);
+            writer_ = Conn::connect(opts_.url, opts_.timeout);
         } catch (const DbError& e) {
             writer_retry_after_ = now + std::chrono::seconds(1);
             writer_last_failure_ = e.what();
@@ -109,7 +109,7 @@ Status PgStore::publish(std::span<const std::string> ephemeral_json) {
     return Ok{};
 }
 
-std::unique_ptr<Feed> PgStore::feed() { return std::make_unique<PgFeed>(opts_.url, replica_ ? &feed_lsn_ : nullptr); }
+std::unique_ptr<Feed> PgStore::feed() { return std::make_unique<PgFeed>(opts_.url, opts_.timeout, replica_ ? &feed_lsn_ : nullptr); }
 
 Pool::Lease PgStore::read_conn(bool for_req) const {
     if (!replica_) return primary_.acquire();

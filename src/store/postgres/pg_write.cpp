@@ -94,10 +94,10 @@ void send_prepared(Conn& c, const char* name, Params& p) {
 
 // The next result of the pipeline; throws on failure.
 PgResult next_result(Conn& c, const char* what) {
-    PgResult r(PQgetResult(c.get()));
+    PgResult r(c.next_result(what));
     if (!r.get()) c.fail(nullptr, what);
     if (!Conn::ok(r.get())) c.fail(r.get(), what);
-    PgResult end(PQgetResult(c.get()));  // each statement's results end with a null
+    PgResult end(c.next_result(what));  // each statement's results end with a null
     return r;
 }
 
@@ -133,7 +133,7 @@ void write_chunk(Conn& c, std::span<const WriteItem> items, int64_t now, std::ve
     }
     next_result(c, "notify");
     next_result(c, "commit");
-    PgResult sync(PQgetResult(c.get()));
+    PgResult sync(c.next_result("pipeline sync"));
     if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) c.fail(sync.get(), "pipeline sync");
     if (!PQexitPipelineMode(c.get())) c.fail(nullptr, "pipeline mode");
     out.insert(out.end(), outcomes.begin(), outcomes.end());

@@ -19,7 +19,7 @@ Pool::Lease Pool::acquire() {
     ++leased_;  // the slot is ours while connecting, outside the lock
     lk.unlock();
     try {
-        return Lease(*this, Conn::connect(url_));
+        return Lease(*this, Conn::connect(url_, timeout_));
     } catch (const DbError& e) {
         lk.lock();
         --leased_;

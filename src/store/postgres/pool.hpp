@@ -16,7 +16,8 @@ namespace wsn::store::pg {
 
 class Pool {
 public:
-    Pool(std::string url, unsigned size) : url_(std::move(url)), size_(size ? size : 1) {}
+    Pool(std::string url, unsigned size, std::chrono::milliseconds timeout)
+        : url_(std::move(url)), size_(size ? size : 1), timeout_(timeout) {}
 
     // A connection for one use; back to the pool when the lease ends.
     class Lease {
@@ -43,6 +44,7 @@ private:
 
     const std::string url_;
     const unsigned size_;
+    const std::chrono::milliseconds timeout_;
     std::mutex mu_;
     std::condition_variable cv_;
     std::vector<std::unique_ptr<Conn>> idle_;

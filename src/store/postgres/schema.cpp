@@ -171,6 +171,7 @@ std::string value_key(std::string_view value) {
 }
 
 void migrate(Conn& c) {
+    Conn::Unbounded unbounded(c);  // another frontend may be upgrading: wait for it
     MigrationLock lock(c);
     c.exec("CREATE TABLE IF NOT EXISTS wsn_meta (key text PRIMARY KEY, value text NOT NULL)");
     PgResult r = c.query("SELECT value FROM wsn_meta WHERE key = 'version'");
