@@ -1,5 +1,7 @@
 #include "cli/client_flags.hpp"
 
+#include <algorithm>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -111,7 +113,10 @@ Result<nostr::Filter> build_filter(const FilterFlags& f) {
         size_t eq = t.find('=');
         if (eq != 1 || !std::isalpha(static_cast<unsigned char>(t[0])))
             return err("--tag '" + t + "': expected x=value with a one-letter tag name");
-        out.tags.push_back({t[0], {t.substr(2)}});
+        // Repeated names are one "#x" list (any of the values), as NIP-01 allows one per name.
+        auto same = std::find_if(out.tags.begin(), out.tags.end(), [&](const nostr::TagFilter& x) { return x.name == t[0]; });
+        if (same != out.tags.end()) same->values.push_back(t.substr(2));
+        else out.tags.push_back({t[0], {t.substr(2)}});
     }
     if (f.since && *f.since < 0) return err("--since must not be negative");
     if (f.until && *f.until < 0) return err("--until must not be negative");

@@ -4,6 +4,7 @@
 #include "cli/client_flags.hpp"
 #include "cli/client_run.hpp"
 #include "cli/commands.hpp"
+#include "util/hex.hpp"
 
 namespace wsn::cli {
 
@@ -37,6 +38,7 @@ int run(const CountFlags& f) {
                 nostr::append_json_string(line, uri);
                 line += ",\"count\":" + std::to_string(n->count);
                 if (n->approximate) line += std::string(",\"approximate\":") + (*n->approximate ? "true" : "false");
+                if (n->hll) line += ",\"hll\":\"" + to_hex(*n->hll) + "\"";
                 print_line(line + "}");
                 return Outcome::ok;
             }

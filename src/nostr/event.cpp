@@ -172,6 +172,17 @@ void append_json(std::string& out, const Event& e) {
     out += '}';
 }
 
+std::optional<crypto::XOnlyPubkey> compact_pubkey(std::string_view j) {
+    constexpr std::string_view kId = "{\"id\":\"", kPubkey = "\",\"pubkey\":\"";
+    constexpr size_t at = kId.size() + 64 + kPubkey.size();
+    if (j.size() < at + 65 || !j.starts_with(kId) || j.substr(kId.size() + 64, kPubkey.size()) != kPubkey ||
+        j[at + 64] != '"')
+        return std::nullopt;
+    auto bytes = from_hex_fixed<32>(j.substr(at, 64), true);
+    if (!bytes) return std::nullopt;
+    return crypto::XOnlyPubkey{*bytes};
+}
+
 std::string to_json(const Event& e) {
     std::string out;
     append_json(out, e);

@@ -85,6 +85,10 @@ private:
 
 std::string id_hex(const Id& id);
 
+// The pubkey of an event in compact form (to_json), read from its fixed place
+// without parsing; nullopt if the text does not start as the compact form does.
+std::optional<crypto::XOnlyPubkey> compact_pubkey(std::string_view compact_json);
+
 // Creates a signed event (id and sig filled in) from the other fields; for
 // clients, tests and benches. aux as in crypto::schnorr_sign.
 Event make_signed(const crypto::SecretKey& key, int64_t created_at, uint16_t kind, std::vector<Tag> tags,

@@ -90,6 +90,11 @@ std::string to_json(const RelayMessage& m) {
                        out += ",{\"count\":";
                        out.append(buf, end);
                        if (r.approximate) out += *r.approximate ? ",\"approximate\":true" : ",\"approximate\":false";
+                       if (r.hll) {
+                           out += ",\"hll\":\"";
+                           out += to_hex(*r.hll);
+                           out += '"';
+                       }
                        out += "}]";
                    },
                    [&](const RelayAuth& r) {

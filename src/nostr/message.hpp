@@ -1,5 +1,6 @@
 #pragma once
 // NIP-01 messages in both directions, and their compact JSON.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +57,7 @@ struct RelayCount {
     std::string sub_id;
     uint64_t count = 0;
     std::optional<bool> approximate;
+    std::optional<std::array<uint8_t, 256>> hll;  // NIP-45 registers (nostr/nip45.hpp), sent as 512 hex
 };
 struct RelayAuth {
     std::string challenge;

@@ -468,7 +468,6 @@ Result<RelayMessage> Parser::parse_relay_message(std::string_view json) {
         WSN_TRY(read_sub_id(at(1), limits_, m.sub_id));
         element body = at(2);
         if (body.type() != element_type::OBJECT) return wrong_type("COUNT result", "an object", body);
-        // NIP-45 may add fields (hll); only count and approximate are read.
         auto count = body["count"];
         if (count.error()) return invalid("COUNT result needs \"count\"");
         int64_t n = 0;
@@ -478,6 +477,12 @@ Result<RelayMessage> Parser::parse_relay_message(std::string_view json) {
             if (approx.value_unsafe().type() != element_type::BOOL)
                 return wrong_type("approximate", "a boolean", approx.value_unsafe());
             m.approximate = approx.value_unsafe().get_bool().value_unsafe();
+        }
+        if (auto hll = body["hll"]; !hll.error()) {
+            std::string_view hex;
+            if (hll.value_unsafe().get(hex) != simdjson::SUCCESS) return wrong_type("hll", "a string", hll.value_unsafe());
+            m.hll = from_hex_fixed<256>(hex);
+            if (!m.hll) return invalid("hll must be 512 hex characters (256 registers)");
         }
         return RelayMessage{std::move(m)};
     }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nostr/message.hpp"
+#include "relay/count_answer.hpp"
 
 namespace wsn::relay {
 
@@ -48,10 +49,8 @@ void QueryWorker::handle(ReqMsg& m) {
 
 void QueryWorker::count(req::Count& v) {
     try {
-        auto c = sh_.store->count(std::move(v.filters), unix_now());
-        while (!c->step(kSliceBudget)) {
-        }
-        sh_.server->send(v.conn, nostr::to_json(nostr::RelayMessage{nostr::RelayCount{v.sub, c->total(), {}}}));
+        auto answer = count_answer(*sh_.store, v.sub, std::move(v.filters), unix_now(), kSliceBudget);
+        sh_.server->send(v.conn, nostr::to_json(nostr::RelayMessage{std::move(answer)}));
     } catch (const store::DbError& e) {
         sh_.send_closed(v.conn, v.sub, read_error(e));
     }

@@ -87,10 +87,10 @@ TEST(Message, RelayRoundTrips) {
     auto closed = as<RelayClosed>(relay_round_trip(p, RelayClosed{"s", "error: shutting down"}));
     EXPECT_EQ(closed.message, "error: shutting down");
     EXPECT_EQ(as<RelayNotice>(relay_round_trip(p, RelayNotice{"a\tb"})).message, "a\tb");
-    auto count = as<RelayCount>(relay_round_trip(p, RelayCount{"s", 123456789012ull, true}));
+    auto count = as<RelayCount>(relay_round_trip(p, RelayCount{"s", 123456789012ull, true, {}}));
     EXPECT_EQ(count.count, 123456789012ull);
     EXPECT_EQ(count.approximate, true);
-    EXPECT_EQ(as<RelayCount>(relay_round_trip(p, RelayCount{"s", 0, std::nullopt})).approximate, std::nullopt);
+    EXPECT_EQ(as<RelayCount>(relay_round_trip(p, RelayCount{"s", 0, std::nullopt, {}})).approximate, std::nullopt);
     EXPECT_EQ(as<RelayAuth>(relay_round_trip(p, RelayAuth{"challenge-\x7f"})).challenge, "challenge-\x7f");
 }
 
