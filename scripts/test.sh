@@ -35,7 +35,7 @@ step "unit and end-to-end tests"
 # The sans-IO core and the store, where bytes from the network are parsed and decrypted; the
 # sockets layer and the load generator, whose coroutines are where gcc 12 has miscompiled
 # temporaries (see src/wsn/net/close_frame.hpp).
-SAN_LAYERS=(util crypto nostr noise wsn store net loadgen)
+SAN_LAYERS=(util crypto nostr negentropy noise wsn store net loadgen)
 step "unit tests of ${SAN_LAYERS[*]} under AddressSanitizer and UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWSN_SANITIZE=ON -DWSN_BENCH=OFF >/dev/null
 targets=()
