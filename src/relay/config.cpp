@@ -9,6 +9,7 @@
 #define TOML_HEADER_ONLY 1
 #include <toml++/toml.h>
 
+#include "relay/real_ip.hpp"
 #include "relay/relay_url.hpp"
 #include "util/hex.hpp"
 
@@ -31,9 +32,11 @@ struct Rate { RateLimit Config::*field; };
 struct Listeners { bool tls; };  // the entries of Config::listen with this tls flag
 struct Urls { std::vector<std::string> Config::*field; };  // relay URLs (relay_url.hpp)
 struct Backend { std::string Config::*field; };  // "lmdb" or "postgres"
+struct Networks { std::vector<std::string> Config::*field; };  // IP addresses or CIDR blocks
 
 using Target =
-    std::variant<Text, Pubkey, Flag, Count, Cap, Threads, Seconds, Duration, Pubkeys, Kinds, Rate, Listeners, Urls, Backend>;
+    std::variant<Text, Pubkey, Flag, Count, Cap, Threads, Seconds, Duration, Pubkeys, Kinds, Rate, Listeners, Urls, Backend,
+                 Networks>;
 
 struct Key {
     std::string_view section, name;
@@ -69,6 +72,9 @@ const Key kKeys[] = {
     {"relay", "allow_plaintext", Flag{&Config::allow_plaintext}, "Serve ws/wss clients (plain NIP-01, no wsn.v1 handshake) as well as wsn/wsns."},
     {"relay", "map_size_mib", Count{&Config::map_size_mib}, "The most the database file may grow to, in MiB (LMDB's map size: address space, not disk, until used). When it is reached, new events are refused with \"error: storage full\"."},
     {"relay", "public_urls", Urls{&Config::public_urls}, "The ws:// and wss:// URLs clients reach the relay at. A NIP-42 AUTH event's relay tag must name one of them (compared without case in scheme and host, default port or trailing slash). Unset: any relay tag is accepted.", R"(["wss://relay.example.com"])"},
+
+    {"relay", "real_ip_header", Text{&Config::real_ip_header}, "Behind a reverse proxy: the request header that carries the client's address, such as X-Forwarded-For or X-Real-IP. It is believed only from trusted_proxies, read from its right end (the hop your proxy added), skipping hops that are trusted proxies too; rate limits, IP blocks and logs then use the client's address.", R"("X-Forwarded-For")"},
+    {"relay", "trusted_proxies", Networks{&Config::trusted_proxies}, "Addresses or CIDR blocks of your reverse proxies (IPv4 or IPv6), whose real_ip_header is believed. Empty: none, the header is ignored.", R"(["127.0.0.1", "::1", "10.0.0.0/8"])"},
 
     {"store", "backend", Backend{&Config::store_backend}, "\"lmdb\" or \"postgres\"."},
     {"store", "url", Text{&Config::store_url}, "PostgreSQL: the primary, as a libpq URL. A password is better kept in ~/.pgpass or PGPASSWORD than here.", R"("postgresql://wsn@db.example.com/wsn")"},
@@ -265,6 +271,23 @@ struct Reader {
         if (ok) cfg.*t.field = std::move(out);
         return ok;
     }
+    bool operator()(const Networks& t) {
+        std::vector<std::string> out;
+        std::string bad;
+        bool ok = each_element("an IP address or CIDR block such as \"10.0.0.0/8\"", [&](const toml::node& e) {
+            auto s = e.value_exact<std::string>();
+            if (!s) return false;
+            if (auto n = parse_ip_network(*s); !n) {
+                bad = n.error().message;
+                return false;
+            }
+            out.push_back(*s);
+            return true;
+        });
+        if (!ok && !bad.empty()) error = "bad value for '" + key + "'" + where + ": " + bad;
+        if (ok) cfg.*t.field = std::move(out);
+        return ok;
+    }
     bool operator()(const Rate& t) {
         const toml::table* tbl = node.as_table();
         if (!tbl) return fail("a table { per_second = N, burst = N }");
@@ -375,6 +398,10 @@ struct Writer {
         return v.empty() ? "" : list(v, [](const std::string& s) { return s; });
     }
     std::string operator()(const Urls& t) {
+        const auto& v = cfg.*t.field;
+        return v.empty() ? "" : list(v, [](const std::string& s) { return string_text(s); });
+    }
+    std::string operator()(const Networks& t) {
         const auto& v = cfg.*t.field;
         return v.empty() ? "" : list(v, [](const std::string& s) { return string_text(s); });
     }

@@ -27,6 +27,8 @@ struct Config {
     bool allow_plaintext = true;             // ws/wss for clients without wsn.v1
     std::vector<std::string> public_urls;    // ws(s):// URLs clients use; NIP-42 relay tags must name one
     size_t map_size_mib = size_t(1) << 20;   // LMDB map (1 TiB): the most the database may grow to
+    std::string real_ip_header;               // e.g. "X-Forwarded-For"; believed from trusted_proxies only
+    std::vector<std::string> trusted_proxies;  // addresses or CIDR blocks (relay/real_ip.hpp)
 
     // [store]
     std::string store_backend = "lmdb";    // "lmdb" (in data_dir) or "postgres"

@@ -21,7 +21,7 @@ using LiveEventPtr = std::shared_ptr<const LiveEvent>;
 
 // To a verifier thread (from the I/O threads).
 namespace in {
-struct Open { net::SessionInfo info; };
+struct Open { net::SessionInfo info; std::string ip; };  // ip: relay/real_ip.hpp's client_ip
 struct Text { uint64_t conn; std::string text; };
 struct Closed { uint64_t conn; };
 }  // namespace in

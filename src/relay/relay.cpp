@@ -116,13 +116,17 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     opts.max_connections = cfg.max_connections;
     opts.max_connections_per_ip = cfg.max_connections_per_ip;
     opts.max_queued_bytes_total = cfg.max_output_mib * 1024 * 1024;
+    opts.real_ip_header = cfg.real_ip_header;
+    for (const std::string& p : cfg.trusted_proxies) sh.trusted_proxies.push_back(*parse_ip_network(p));  // checked when read
     opts.io_threads = cfg.io_threads ? cfg.io_threads : std::max(1u, std::thread::hardware_concurrency());
 
     net::ServerHandler h;
     h.on_open = [&sh](const net::SessionInfo& info) {
-        spdlog::info("open #{} {} {}{}", info.id, scheme_name(info.scheme), info.remote, log_key(info.client_key));
+        std::string ip = client_ip(info.remote, info.forwarded, sh.trusted_proxies);
+        spdlog::info("open #{} {} {}{}{}", info.id, scheme_name(info.scheme), info.remote,
+                     info.forwarded.empty() ? "" : " for " + ip, log_key(info.client_key));
         sh.metrics.connection_opened(info.scheme);
-        sh.verifier_for(info.id).push(in::Open{info});
+        sh.verifier_for(info.id).push(in::Open{info, std::move(ip)});
     };
     h.on_message = [&sh](uint64_t id, std::string text) { sh.verifier_for(id).push(in::Text{id, std::move(text)}); };
     h.on_close = [&sh](uint64_t id) { sh.verifier_for(id).push(in::Closed{id}); };

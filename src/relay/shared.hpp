@@ -14,6 +14,7 @@
 #include "relay/messages.hpp"
 #include "relay/metrics.hpp"
 #include "relay/rate_limit.hpp"
+#include "relay/real_ip.hpp"
 #include "store/store.hpp"
 #include "wsn/net/server.hpp"
 
@@ -33,6 +34,7 @@ struct Shared {
     std::unique_ptr<net::Server> server;
     Metrics metrics;
     RateLimiter events_per_ip, events_per_pubkey, reqs_per_ip;  // set from cfg at start
+    std::vector<IpNetwork> trusted_proxies;  // cfg.trusted_proxies, parsed
     std::unique_ptr<WritePolicy> write_policy;  // null when no plugin is configured
 
     std::vector<std::unique_ptr<Inbox<IngestMsg>>> verifier_inboxes;

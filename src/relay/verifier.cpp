@@ -18,12 +18,6 @@ bool has_protected_tag(const nostr::Event& e) {
     return std::any_of(e.tags.begin(), e.tags.end(), [](const nostr::Tag& t) { return t.size() >= 1 && t[0] == "-"; });
 }
 
-std::string ip_of(const std::string& remote) {
-    // "1.2.3.4:567" or "[::1]:567"
-    if (!remote.empty() && remote[0] == '[') return remote.substr(1, remote.find(']') - 1);
-    return remote.substr(0, remote.rfind(':'));
-}
-
 }  // namespace
 
 Verifier::Verifier(Shared& sh, Inbox<IngestMsg>& inbox) : sh_(sh), inbox_(inbox), parser_(sh.limits) {}
@@ -34,12 +28,12 @@ void Verifier::run() {
             std::visit(
                 [&](auto& v) {
                     using T = std::decay_t<decltype(v)>;
-                    if constexpr (std::is_same_v<T, in::Open>) open(std::move(v.info));
+                    if constexpr (std::is_same_v<T, in::Open>) open(std::move(v.info), std::move(v.ip));
                     else if constexpr (std::is_same_v<T, in::Text>) text(v.conn, std::move(v.text));
                     else {
                         if (auto it = conns_.find(v.conn); it != conns_.end()) {
                             const auto& info = it->second.info;
-                            spdlog::info("close #{} {} {}", info.id, scheme_name(info.scheme), info.remote);
+                            spdlog::info("close #{} {} {}", info.id, scheme_name(info.scheme), it->second.ip);
                             sh_.metrics.connection_closed(info.scheme);
                         }
                         conns_.erase(v.conn);
@@ -51,9 +45,9 @@ void Verifier::run() {
     });
 }
 
-void Verifier::open(net::SessionInfo info) {
+void Verifier::open(net::SessionInfo info, std::string ip) {
     Conn c;
-    c.ip = ip_of(info.remote);
+    c.ip = std::move(ip);
     if (info.client_key) c.authed.insert(*info.client_key);
     std::array<uint8_t, 16> r;
     crypto::random_bytes(r);
@@ -132,7 +126,7 @@ void Verifier::on_event(Conn& c, nostr::ClientEvent& m) {
     }
     LiveEvent ev(std::move(e));  // its one serialization: what the plugin, the store and every reader get
     if (sh_.write_policy)
-        return sh_.policy_inbox.push(CheckPolicy{c.info.id, std::move(ev), policy_source(c.info), now});
+        return sh_.policy_inbox.push(CheckPolicy{c.info.id, std::move(ev), policy_source(c.info, c.ip), now});
     sh_.accept_event(c.info.id, std::move(ev));
 }
 

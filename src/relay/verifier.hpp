@@ -21,13 +21,13 @@ public:
 private:
     struct Conn {
         net::SessionInfo info;
-        std::string ip;
+        std::string ip;  // the client's (relay/real_ip.hpp): rate limits, IP blocks, logs
         std::string challenge;                    // NIP-42
         std::set<crypto::XOnlyPubkey> authed;     // wsn client key and NIP-42 AUTHs
         std::set<std::string> subs;
     };
 
-    void open(net::SessionInfo info);
+    void open(net::SessionInfo info, std::string ip);
     void text(uint64_t conn, std::string text);
     void on_event(Conn& c, nostr::ClientEvent& m);
     void on_req(Conn& c, nostr::ClientReq& m);

@@ -103,16 +103,10 @@ std::string request_line(const nostr::CompactEvent& e, const PolicySource& from,
 
 }  // namespace
 
-PolicySource policy_source(const net::SessionInfo& s) {
+PolicySource policy_source(const net::SessionInfo& s, std::string_view ip) {
     PolicySource out;
-    std::string_view r = s.remote;
-    bool v6 = r.starts_with('[');
-    if (v6) {
-        size_t close = r.find(']');
-        out.info = std::string(r.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
-    } else {
-        out.info = std::string(r.substr(0, r.rfind(':')));
-    }
+    out.info = std::string(ip);
+    const bool v6 = ip.find(':') != std::string_view::npos;
     if (s.scheme == Scheme::wsn || s.scheme == Scheme::wsns) {
         out.type = "wsn";
         if (s.client_key) out.client_pubkey = s.client_key->hex();

@@ -41,8 +41,9 @@ struct PolicySource {
     std::string info;           // the client's IP address, without port
     std::string client_pubkey;  // wsn: the key the client presented (hex); else ""
 };
-// sourceType/sourceInfo for a session ("[2001:db8::1]:5000" -> IP6, "2001:db8::1").
-PolicySource policy_source(const net::SessionInfo& s);
+// sourceType/sourceInfo for a session whose client address is `ip` (relay/real_ip.hpp:
+// "2001:db8::1" -> IP6, as given).
+PolicySource policy_source(const net::SessionInfo& s, std::string_view ip);
 
 struct PolicyOptions {
     std::chrono::milliseconds timeout{5000};  // for writing the request and reading the answer

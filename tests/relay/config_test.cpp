@@ -120,6 +120,8 @@ tls_key = "key.pem"
 allow_plaintext = false
 public_urls = ["wss://relay.example.com", "ws://127.0.0.1:7447/"]
 map_size_mib = 4096
+real_ip_header = "X-Real-IP"
+trusted_proxies = ["10.0.0.0/8", "::1"]
 
 [store]
 backend = "postgres"
@@ -186,6 +188,8 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_FALSE(c.allow_plaintext);
     EXPECT_EQ(c.public_urls, (std::vector<std::string>{"wss://relay.example.com", "ws://127.0.0.1:7447/"}));
     EXPECT_EQ(c.map_size_mib, 4096u);
+    EXPECT_EQ(c.real_ip_header, "X-Real-IP");
+    EXPECT_EQ(c.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
     EXPECT_EQ(c.store_backend, "postgres");
     EXPECT_EQ(c.store_url, "postgresql://wsn@db/wsn");
     EXPECT_EQ(c.store_read_url, "postgresql://wsn@replica/wsn");
@@ -339,6 +343,17 @@ TEST_F(ConfigFile, BadPublicUrlIsNamed) {
     s = load("[relay]\npublic_urls = [1]\n", c);
     ASSERT_FALSE(s.ok());
     EXPECT_NE(s.error().message.find("'relay.public_urls[0]'"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigFile, TrustedProxiesAreCheckedAddresses) {
+    Config c;
+    ASSERT_TRUE(load("[relay]\nreal_ip_header = \"X-Forwarded-For\"\ntrusted_proxies = [\"127.0.0.1\", \"fd00::/8\"]\n", c).ok());
+    EXPECT_EQ(c.real_ip_header, "X-Forwarded-For");
+    EXPECT_EQ(c.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "fd00::/8"}));
+    auto s = load("[relay]\ntrusted_proxies = [\"10.0.0.0/40\"]\n", c);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("'relay.trusted_proxies'"), std::string::npos) << s.error().message;
+    EXPECT_NE(s.error().message.find("prefix length must be 0 to 32"), std::string::npos) << s.error().message;
 }
 
 TEST_F(ConfigFile, SyntaxErrorAndMissingFile) {

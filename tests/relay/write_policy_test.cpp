@@ -159,20 +159,18 @@ TEST_F(Plugin, RequestLineHasTheDocumentedFields) {
 TEST_F(Plugin, SourceOfASession) {
     net::SessionInfo s;
     s.scheme = Scheme::ws;
-    s.remote = "203.0.113.5:51234";
-    auto src = policy_source(s);
+    auto src = policy_source(s, "203.0.113.5");
     EXPECT_EQ(src.type, "IP4");
     EXPECT_EQ(src.info, "203.0.113.5");
     s.scheme = Scheme::wss;
-    s.remote = "[2001:db8::1]:443";
-    src = policy_source(s);
+    src = policy_source(s, "2001:db8::1");
     EXPECT_EQ(src.type, "IP6");
     EXPECT_EQ(src.info, "2001:db8::1");
     s.scheme = Scheme::wsn;
     crypto::XOnlyPubkey k;
     k.bytes.fill(0x11);
     s.client_key = k;
-    src = policy_source(s);
+    src = policy_source(s, "2001:db8::1");
     EXPECT_EQ(src.type, "wsn");
     EXPECT_EQ(src.info, "2001:db8::1");
     EXPECT_EQ(src.client_pubkey, std::string(64, '1'));

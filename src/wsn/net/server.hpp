@@ -48,6 +48,10 @@ struct ServerOptions {
     size_t max_connections = 0;         // open connections; 0 = the open-file limit less a reserve
     size_t max_connections_per_ip = 0;  // from one IPv4 address or IPv6 /64; 0 = no cap
     unsigned io_threads = 1;
+    // A request header a reverse proxy sets to the client's address (X-Forwarded-For):
+    // its value is passed on as SessionInfo/HttpRequest::forwarded, for the relay to
+    // believe or not (relay/real_ip.hpp). "" reads none.
+    std::string real_ip_header;
 };
 
 struct SessionInfo {
@@ -56,11 +60,13 @@ struct SessionInfo {
     std::string remote;    // "203.0.113.5:51234" or "[2001:db8::1]:51234"
     std::string path;      // request target of the upgrade
     std::optional<crypto::XOnlyPubkey> client_key;  // wsn/wsns: the authenticated key
+    std::string forwarded;  // ServerOptions::real_ip_header's value (lines joined by ", "), "" if absent
 };
 
 struct HttpRequest {
     std::string method, target, accept, host;
     std::string remote;
+    std::string forwarded;  // as in SessionInfo
 };
 struct HttpResponse {
     unsigned status = 200;

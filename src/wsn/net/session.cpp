@@ -99,6 +99,17 @@ private:
 
     beast::tcp_stream& tcp() { return beast::get_lowest_layer(ws_); }
 
+    // Every line of the real-IP header, joined as RFC 9110 joins repeated fields.
+    std::string forwarded(const http::request<http::empty_body>& req) const {
+        std::string out;
+        if (core_.opts.real_ip_header.empty()) return out;
+        for (auto [it, end] = req.equal_range(core_.opts.real_ip_header); it != end; ++it) {
+            if (!out.empty()) out += ", ";
+            out += std::string_view(it->value().data(), it->value().size());
+        }
+        return out;
+    }
+
     awaitable<void> run(Self /*kept alive by the frame*/) {
         beast::error_code ec;
         auto tok = asio::redirect_error(asio::use_awaitable, ec);
@@ -136,7 +147,8 @@ private:
 
     awaitable<void> answer_http(const http::request<http::empty_body>& req) {
         HttpRequest hr{std::string(req.method_string()), std::string(req.target()),
-                       std::string(req[http::field::accept]), std::string(req[http::field::host]), info_.remote};
+                       std::string(req[http::field::accept]), std::string(req[http::field::host]), info_.remote,
+                       forwarded(req)};
         std::optional<HttpResponse> out;
         if (core_.handler.on_http) out = core_.handler.on_http(hr);
         if (!out) out = HttpResponse{404, "text/plain", "not found; this is a wsn relay (WebSocket)\n", {}};
@@ -174,6 +186,7 @@ private:
         const bool wsn = offers_protocol(req, kWsnSubprotocol);
         info_.scheme = wsn ? (tls_ ? Scheme::wsns : Scheme::wsn) : (tls_ ? Scheme::wss : Scheme::ws);
         info_.path = std::string(req.target());
+        info_.forwarded = forwarded(req);
         ws_.set_option(websocket::stream_base::decorator([wsn](websocket::response_type& res) {
             res.set(http::field::server, "wsn");
             if (wsn) res.set(http::field::sec_websocket_protocol, std::string(kWsnSubprotocol));
