@@ -105,6 +105,7 @@ const Key kKeys[] = {
 
     {"auth", "required_for_read", Flag{&Config::auth_required_read}, "REQ and COUNT need an authenticated connection."},
     {"auth", "required_for_write", Flag{&Config::auth_required_write}, "EVENT needs an authenticated connection."},
+    {"auth", "private_kinds", Kinds{&Config::private_kinds}, "Kinds served only to a connection authenticated as the event's author or as a pubkey it p-tags (NIP-04 DMs, NIP-59 gift wraps); nobody else sees them in any REQ, live feed or COUNT. Empty: none."},
 
     {"policy", "allow_pubkeys", Pubkeys{&Config::allow_pubkeys}, "Only these authors may publish. Empty: everyone."},
     {"policy", "deny_pubkeys", Pubkeys{&Config::deny_pubkeys}, "These authors may not publish."},

@@ -59,6 +59,7 @@ struct Config {
     // [auth]
     bool auth_required_read = false;
     bool auth_required_write = false;
+    std::vector<uint16_t> private_kinds{4, 1059};  // served only to their author or a p-tagged reader
 
     // [policy]
     std::vector<std::string> allow_pubkeys, deny_pubkeys;  // hex; empty allow = everyone

@@ -9,6 +9,7 @@
 
 #include "nostr/event.hpp"
 #include "nostr/filter.hpp"
+#include "relay/private_kinds.hpp"
 #include "relay/write_policy.hpp"
 #include "wsn/net/server.hpp"
 
@@ -47,8 +48,9 @@ struct AddEvent {
 // Unsubscribe in order; a CLOSE that overtook a queued REQ would leave a live
 // subscription nobody asked for.
 namespace req {
-struct Open { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; };
-struct Count { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; };
+// readers: who the connection is authenticated as, for private kinds (private_kinds.hpp).
+struct Open { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; Readers readers; };
+struct Count { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; Readers readers; };
 struct Close { uint64_t conn; std::string sub; };
 struct CloseConn { uint64_t conn; };
 }  // namespace req
@@ -58,7 +60,7 @@ using ReqMsg = std::variant<req::Open, req::Count, req::Close, req::CloseConn>;
 namespace mon {
 // A subscription whose stored part ran on a snapshot that holds every batch up to
 // `watermark`; later batches still in the monitor's recent buffer are replayed to it.
-struct Subscribe { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; uint64_t watermark; };
+struct Subscribe { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; uint64_t watermark; Readers readers; };
 struct Unsubscribe { uint64_t conn; std::string sub; };
 struct CloseConn { uint64_t conn; };
 struct Stored { uint64_t batch; std::vector<LiveEventPtr> events; };

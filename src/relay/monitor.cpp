@@ -13,7 +13,10 @@ void Monitor::run() {
 }
 
 void Monitor::deliver(const LiveEvent& e) {
-    subs_.for_each_match(e.event(), [&](const Subscriptions::Target& t) { sh_.send_event(t.conn, t.sub, e.json()); });
+    const bool priv = sh_.private_kinds.is_private(e.event().kind);
+    subs_.for_each_match(e.event(), [&](const Subscriptions::Target& t) {
+        if (!priv || sh_.private_kinds.visible(e.event(), readers_[t.conn])) sh_.send_event(t.conn, t.sub, e.json());
+    });
 }
 
 void Monitor::handle(MonitorMsg& m) {
@@ -23,14 +26,17 @@ void Monitor::handle(MonitorMsg& m) {
             if constexpr (std::is_same_v<T, mon::Subscribe>) {
                 // A replaced subscription gets nothing more under its old filters.
                 subs_.remove(v.conn, v.sub);
+                readers_[v.conn] = std::move(v.readers);  // AUTH only adds: the latest holds the others
                 for (auto& [batch, ev] : recent_)
-                    if (batch > v.watermark && nostr::matches_any(v.filters, ev->event()))
+                    if (batch > v.watermark && nostr::matches_any(v.filters, ev->event()) &&
+                        sh_.private_kinds.visible(ev->event(), readers_[v.conn]))
                         sh_.send_event(v.conn, v.sub, ev->json());
                 subs_.add(v.conn, v.sub, std::move(v.filters));
             } else if constexpr (std::is_same_v<T, mon::Unsubscribe>) {
                 subs_.remove(v.conn, v.sub);
             } else if constexpr (std::is_same_v<T, mon::CloseConn>) {
                 subs_.remove_conn(v.conn);
+                readers_.erase(v.conn);
             } else if constexpr (std::is_same_v<T, mon::Stored>) {
                 for (auto& ev : v.events) {
                     deliver(*ev);

@@ -5,6 +5,7 @@
 // recent stored batches so a subscription whose query snapshot predates them
 // still gets them (see mon::Subscribe).
 #include <deque>
+#include <unordered_map>
 #include <utility>
 
 #include "relay/shared.hpp"
@@ -24,6 +25,7 @@ private:
     Shared& sh_;
     Subscriptions subs_;
     std::deque<std::pair<uint64_t, LiveEventPtr>> recent_;  // (batch, event), oldest first
+    std::unordered_map<uint64_t, Readers> readers_;  // per connection, from its latest Subscribe
 };
 
 }  // namespace wsn::relay

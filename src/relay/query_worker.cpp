@@ -49,7 +49,8 @@ void QueryWorker::handle(ReqMsg& m) {
 
 void QueryWorker::count(req::Count& v) {
     try {
-        auto answer = count_answer(*sh_.store, v.sub, std::move(v.filters), unix_now(), kSliceBudget);
+        auto answer = count_answer(*sh_.store, v.sub, std::move(v.filters), CountReader{sh_.private_kinds, v.readers},
+                                   unix_now(), kSliceBudget);
         sh_.server->send(v.conn, nostr::to_json(nostr::RelayMessage{std::move(answer)}));
     } catch (const store::DbError& e) {
         sh_.send_closed(v.conn, v.sub, read_error(e));
@@ -68,8 +69,8 @@ void QueryWorker::admit() {
             sh_.send_closed(v.conn, v.sub, read_error(e));
             continue;
         }
-        sh_.monitor_inbox.push(mon::Subscribe{v.conn, v.sub, std::move(v.filters), watermark});
-        active_.push_back(Active{v.conn, std::move(v.sub), std::move(q)});
+        sh_.monitor_inbox.push(mon::Subscribe{v.conn, v.sub, std::move(v.filters), watermark, v.readers});
+        active_.push_back(Active{v.conn, std::move(v.sub), std::move(q), std::move(v.readers)});
     }
 }
 
@@ -85,7 +86,9 @@ void QueryWorker::step_all() {
         Active& a = *it;
         bool done = false;
         try {
-            done = a.query->step(kSliceBudget, [&](const store::StoredEvent& e) { sh_.send_event(a.conn, a.sub, e.json); });
+            done = a.query->step(kSliceBudget, [&](const store::StoredEvent& e) {
+                if (sh_.private_kinds.visible_json(e.json, a.readers)) sh_.send_event(a.conn, a.sub, e.json);
+            });
         } catch (const store::DbError& e) {
             sh_.monitor_inbox.push(mon::Unsubscribe{a.conn, a.sub});  // CLOSED ends it (NIP-01)
             sh_.send_closed(a.conn, a.sub, read_error(e));

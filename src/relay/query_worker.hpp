@@ -21,6 +21,7 @@ private:
         uint64_t conn;
         std::string sub;
         std::unique_ptr<store::Query> query;
+        Readers readers;
     };
     void handle(ReqMsg& m);
     // Answers a COUNT (its slices run back to back).

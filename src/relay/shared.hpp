@@ -35,6 +35,7 @@ struct Shared {
     Metrics metrics;
     RateLimiter events_per_ip, events_per_pubkey, reqs_per_ip;  // set from cfg at start
     std::vector<IpNetwork> trusted_proxies;  // cfg.trusted_proxies, parsed
+    PrivateKinds private_kinds;              // cfg.private_kinds
     std::unique_ptr<WritePolicy> write_policy;  // null when no plugin is configured
 
     std::vector<std::unique_ptr<Inbox<IngestMsg>>> verifier_inboxes;

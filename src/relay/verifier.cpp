@@ -18,6 +18,11 @@ bool has_protected_tag(const nostr::Event& e) {
     return std::any_of(e.tags.begin(), e.tags.end(), [](const nostr::Tag& t) { return t.size() >= 1 && t[0] == "-"; });
 }
 
+constexpr std::string_view kPrivateKindsAuth =
+    "auth-required: these kinds are served only to their author or recipient; authenticate (NIP-42) first";
+
+Readers readers(const auto& c) { return Readers(c.authed.begin(), c.authed.end()); }  // a set: sorted
+
 }  // namespace
 
 Verifier::Verifier(Shared& sh, Inbox<IngestMsg>& inbox) : sh_(sh), inbox_(inbox), parser_(sh.limits) {}
@@ -144,8 +149,10 @@ void Verifier::on_req(Conn& c, nostr::ClientReq& m) {
     if (!c.subs.count(m.sub_id) && c.subs.size() >= sh_.cfg.max_subscriptions)
         return sh_.send_closed(c.info.id, m.sub_id,
                                "error: too many subscriptions (max " + std::to_string(sh_.cfg.max_subscriptions) + ")");
+    if (c.authed.empty() && sh_.private_kinds.only_private(m.filters))
+        return sh_.send_closed(c.info.id, m.sub_id, kPrivateKindsAuth);
     c.subs.insert(m.sub_id);
-    sh_.query_inbox.push(req::Open{c.info.id, std::move(m.sub_id), std::move(m.filters)});
+    sh_.query_inbox.push(req::Open{c.info.id, std::move(m.sub_id), std::move(m.filters), readers(c)});
 }
 
 void Verifier::on_count(Conn& c, nostr::ClientCount& m) {
@@ -153,7 +160,9 @@ void Verifier::on_count(Conn& c, nostr::ClientCount& m) {
     if (sh_.cfg.auth_required_read && c.authed.empty())
         return sh_.send_closed(c.info.id, m.sub_id, "auth-required: this relay requires authentication to read");
     if (!allow_req(c)) return sh_.send_closed(c.info.id, m.sub_id, "rate-limited: too many requests, slow down");
-    sh_.query_inbox.push(req::Count{c.info.id, std::move(m.sub_id), std::move(m.filters)});
+    if (c.authed.empty() && sh_.private_kinds.only_private(m.filters))
+        return sh_.send_closed(c.info.id, m.sub_id, kPrivateKindsAuth);
+    sh_.query_inbox.push(req::Count{c.info.id, std::move(m.sub_id), std::move(m.filters), readers(c)});
 }
 
 void Verifier::on_close(Conn& c, nostr::ClientClose& m) {

@@ -156,6 +156,7 @@ max_output_mib = 64
 [auth]
 required_for_read = true
 required_for_write = true
+private_kinds = [4, 1059, 14]
 
 [policy]
 allow_pubkeys = ["79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"]
@@ -216,6 +217,7 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.max_output_mib, 64u);
     EXPECT_TRUE(c.auth_required_read);
     EXPECT_TRUE(c.auth_required_write);
+    EXPECT_EQ(c.private_kinds, (std::vector<uint16_t>{4, 1059, 14}));
     EXPECT_EQ(c.allow_pubkeys, std::vector<std::string>{kHexA});
     EXPECT_EQ(c.deny_pubkeys, std::vector<std::string>{kHexB});
     EXPECT_EQ(c.allow_kinds, (std::vector<uint16_t>{0, 1, 65535}));
