@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <span>
 
 #include <spdlog/spdlog.h>
+
+#include "nostr/parser.hpp"
 
 namespace wsn::relay {
 
@@ -13,7 +16,39 @@ constexpr size_t kMaxBatch = 2000;
 constexpr int64_t kPurgeEverySeconds = 60;
 }  // namespace
 
+void Writer::load_vanished() {
+    nostr::Filter f;
+    f.kinds = std::vector<uint16_t>{kVanishKind};
+    nostr::Parser parser;
+    try {
+        auto q = sh_.store->query({f}, std::numeric_limits<uint64_t>::max(), unix_now());
+        while (!q->step(10000, [&](const store::StoredEvent& s) {
+            auto e = parser.parse_event(s.json);
+            if (e && names_this_relay(*e, sh_.cfg.public_urls, sh_.pubkey)) vanished_.add(e->pubkey, e->created_at);
+        })) {
+        }
+    } catch (const store::DbError& e) {
+        spdlog::error("reading the NIP-62 requests to vanish failed: {}", e.what());
+    }
+}
+
+void Writer::vanish(const LiveEvent& request) {
+    const nostr::Event& e = request.event();
+    vanished_.add(e.pubkey, e.created_at);
+    uint64_t erased = 0;
+    for (const nostr::Filter& f : Vanished::erased_by(e.pubkey, e.created_at)) {
+        auto r = sh_.store->erase(f);
+        if (!r) spdlog::error("NIP-62: deleting the events of {} failed: {}", e.pubkey.hex(), r.error().message);
+        else erased += *r;
+    }
+    store::WriteItem item = request;
+    if (auto r = sh_.store->write(std::span(&item, 1), unix_now()); !r)
+        spdlog::error("NIP-62: keeping the request of {} failed: {}", e.pubkey.hex(), r.error().message);
+    spdlog::info("NIP-62: {} vanished up to {}: {} events deleted", e.pubkey.hex(), e.created_at, erased > 0 ? erased - 1 : 0);
+}
+
 void Writer::run() {
+    load_vanished();
     int64_t next_purge = unix_now() + kPurgeEverySeconds;
     sh_.writer_inbox.run_until_closed(
         std::chrono::milliseconds(1000),
@@ -45,6 +80,16 @@ void Writer::publish(std::span<AddEvent> events) {
 }
 
 void Writer::write_batch(std::span<AddEvent> batch) {
+    if (!vanished_.empty()) {  // NIP-62: what a request to vanish covers is never stored again
+        auto refused = std::stable_partition(batch.begin(), batch.end(),
+                                             [&](const AddEvent& a) { return vanished_.refusal(a.ev.event()).empty(); });
+        for (auto it = refused; it != batch.end(); ++it) {
+            sh_.metrics.events.inc("rejected");
+            sh_.send_ok(it->conn, it->ev.event().id, false, vanished_.refusal(it->ev.event()));
+        }
+        batch = batch.first(size_t(refused - batch.begin()));
+        if (batch.empty()) return;
+    }
     if (sh_.feed) {  // a shared store: ephemeral events come here to be published
         auto eph = std::stable_partition(batch.begin(), batch.end(),
                                          [](const AddEvent& a) { return !nostr::is_ephemeral(a.ev.event().kind); });
@@ -107,6 +152,7 @@ void Writer::finish(std::span<AddEvent> batch, const std::vector<store::WriteOut
         sh_.send_ok(batch[i].conn, batch[i].ev.event().id, store::outcome_accepted(o), store::outcome_message(o));
         if (o == store::WriteOutcome::stored) {
             sh_.metrics.events.inc("stored");
+            if (names_this_relay(batch[i].ev.event(), sh_.cfg.public_urls, sh_.pubkey)) vanish(batch[i].ev);
             if (!sh_.feed) stored.events.push_back(std::make_shared<const LiveEvent>(std::move(batch[i].ev)));
         } else if (o == store::WriteOutcome::duplicate) {
             sh_.metrics.events.inc("duplicate");

@@ -8,6 +8,7 @@
 #include <span>
 
 #include "relay/shared.hpp"
+#include "relay/vanish.hpp"
 
 namespace wsn::relay {
 
@@ -23,9 +24,15 @@ private:
     void failed(const Error& e);
     // A shared store: publishes ephemeral events to every frontend and answers them.
     void publish(std::span<AddEvent> ephemeral);
+    // NIP-62: the stored requests to vanish, read once at start.
+    void load_vanished();
+    // A stored request to vanish: deletes what it covers, then stores the request again
+    // (the deletion covered it too).
+    void vanish(const LiveEvent& request);
 
     Shared& sh_;
     uint64_t failures_ = 0;  // events refused since the last one stored
+    Vanished vanished_;
 };
 
 }  // namespace wsn::relay
