@@ -256,37 +256,36 @@ struct Reader {
         return true;
     }
     bool operator()(const Urls& t) {
-        std::vector<std::string> out;
-        std::string bad;
-        bool ok = each_element("a URL string such as \"wss://relay.example.com\"", [&](const toml::node& e) {
-            auto s = e.value_exact<std::string>();
-            if (!s) return false;
-            if (auto n = normalize_relay_url(*s); !n) {
-                bad = n.error().message;
-                return false;
-            }
-            out.push_back(*s);
-            return true;
-        });
-        if (!ok && !bad.empty()) error = "bad value for '" + key + "'" + where + ": " + bad;
-        if (ok) cfg.*t.field = std::move(out);
-        return ok;
+        return checked_strings(t.field, "a URL string such as \"wss://relay.example.com\"",
+                               [](const std::string& v) -> Status {
+                                   if (auto n = normalize_relay_url(v); !n) return n.error();
+                                   return Ok{};
+                               });
     }
     bool operator()(const Networks& t) {
+        return checked_strings(t.field, "an IP address or CIDR block such as \"10.0.0.0/8\"",
+                               [](const std::string& v) -> Status {
+                                   if (auto n = parse_ip_network(v); !n) return n.error();
+                                   return Ok{};
+                               });
+    }
+    // An array of strings, each passing check (whose error is shown as is).
+    template <class Check>
+    bool checked_strings(std::vector<std::string> Config::*field, std::string_view expected, Check check) {
         std::vector<std::string> out;
         std::string bad;
-        bool ok = each_element("an IP address or CIDR block such as \"10.0.0.0/8\"", [&](const toml::node& e) {
+        bool ok = each_element(expected, [&](const toml::node& e) {
             auto s = e.value_exact<std::string>();
             if (!s) return false;
-            if (auto n = parse_ip_network(*s); !n) {
-                bad = n.error().message;
+            if (Status c = check(*s); !c) {
+                bad = c.error().message;
                 return false;
             }
             out.push_back(*s);
             return true;
         });
         if (!ok && !bad.empty()) error = "bad value for '" + key + "'" + where + ": " + bad;
-        if (ok) cfg.*t.field = std::move(out);
+        if (ok) cfg.*field = std::move(out);
         return ok;
     }
     bool operator()(const Rate& t) {

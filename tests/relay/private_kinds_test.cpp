@@ -4,15 +4,12 @@
 
 #include "nostr/event.hpp"
 #include "relay/private_kinds.hpp"
+#include "relay/test_keys.hpp"
 
 namespace wsn::relay {
 namespace {
 
-crypto::SecretKey key(uint8_t b) {
-    std::array<uint8_t, 32> k{};
-    k.fill(b);
-    return *crypto::SecretKey::from_bytes(k);
-}
+using test::key;
 
 struct PrivateKindsTest : ::testing::Test {
     crypto::SecretKey alice = key(1), bob = key(2), eve = key(3);

@@ -3,15 +3,12 @@
 
 #include "nostr/nip19.hpp"
 #include "relay/vanish.hpp"
+#include "relay/test_keys.hpp"
 
 namespace wsn::relay {
 namespace {
 
-crypto::SecretKey key(uint8_t b) {
-    std::array<uint8_t, 32> k{};
-    k.fill(b);
-    return *crypto::SecretKey::from_bytes(k);
-}
+using test::key;
 
 TEST(Vanish, NamesThisRelay) {
     auto alice = key(1);
