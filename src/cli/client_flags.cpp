@@ -11,6 +11,7 @@
 #include "nostr/key_file.hpp"
 #include "nostr/nip19.hpp"
 #include "util/hex.hpp"
+#include "wsn/net/socks5.hpp"
 
 namespace wsn::cli {
 

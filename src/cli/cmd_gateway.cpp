@@ -12,7 +12,6 @@
 #include "cli/commands.hpp"
 #include "nostr/key_file.hpp"
 #include "proxy/gateway.hpp"
-#include "relay/relay.hpp"
 
 namespace wsn::cli {
 
@@ -60,8 +59,6 @@ int run(const GatewayFlags& f) {
     if (!key->warning.empty()) warn(key->warning);
     if (key->created) spdlog::info("generated a new gateway key in {}", key_file);
     go.server.key = key->key.with_even_y();
-    const auto pub = key->key.xonly_pubkey();
-    go.addresses = [pub](const std::vector<net::ListenAddress>& bound) { return relay::wsn_addresses(bound, pub); };
 
     StopSignals signals;  // before any thread starts
     auto gw = std::make_shared<proxy::Gateway>(std::move(go));

@@ -7,7 +7,7 @@
 #include "cli/client_run.hpp"
 #include "cli/commands.hpp"
 #include "nostr/nip19.hpp"
-#include "proxy/info_fetch.hpp"
+#include "wsn/net/info_fetch.hpp"
 
 namespace wsn::cli {
 
@@ -23,11 +23,11 @@ int run(const InfoFlags& f) {
     if (!addr) return fail("'" + f.uri + "': " + addr.error().message, exit_usage);
     auto opts = client_options(f.connect);
     if (!opts) return fail(opts.error().message, exit_usage);
-    proxy::FetchOptions fo;
+    net::FetchOptions fo;
     fo.socks5_proxy = opts->socks5_proxy;
     fo.timeout = opts->connect_timeout;
     fo.tls_ca_file = opts->tls_ca_file;
-    auto doc = proxy::fetch_info_document_blocking(*addr, fo);
+    auto doc = net::fetch_info_document_blocking(*addr, fo);
     if (!doc) {
         tell(f.uri, doc.error().message);
         return exit_unreachable;

@@ -28,7 +28,7 @@ int run(const ProxyFlags& f) {
     for (const auto& s : f.listen) {
         auto l = net::parse_listen_address(s);
         if (!l) return fail(l.error().message, exit_usage);
-        if (!proxy::is_loopback(l->host) && !f.allow_remote)
+        if (!is_loopback(l->host) && !f.allow_remote)
             return fail("--listen " + s + " is not a loopback address; anyone reaching it could use the proxy " +
                             "(and your --key): add --allow-remote if you mean it",
                         exit_usage);
@@ -54,8 +54,7 @@ int run(const ProxyFlags& f) {
     if (auto s = bridge->start(); !s) return fail(s.error().message);
     signals.watch([bridge](int) { bridge->stop(); });
     for (const auto& b : bridge->bound())
-        std::cout << "ws://" << (b.host.find(':') != std::string::npos ? "[" + b.host + "]" : b.host) << ":" << b.port
-                  << "\n";
+        std::cout << "ws://" << format_host_port(b.host, b.port) << "\n";
     std::cout.flush();
     spdlog::info("proxy: apps connect to ws://HOST:PORT/<wsn address>{}",
                  f.upstream.empty() ? "" : " or to / for " + f.upstream);

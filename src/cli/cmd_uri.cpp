@@ -57,8 +57,7 @@ Result<Address> build(const FormatFlags& f) {
     if (!key) return key.error();
     a.key = *key;
     // On the command line an IPv6 address is unambiguous without brackets.
-    bool bare_ipv6 = f.host.find(':') != std::string::npos && !f.host.starts_with('[');
-    auto host = parse_host(bare_ipv6 ? "[" + f.host + "]" : f.host);
+    auto host = parse_host(f.host.starts_with('[') ? f.host : format_host(f.host));
     if (!host) return host.error();
     a.host = *host;
     a.port = default_port(a.scheme);

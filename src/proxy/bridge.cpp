@@ -162,7 +162,7 @@ struct Bridge::Impl {
         auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - l.started).count();
         std::string who = l.info.client_key ? " " + nostr::encode_npub(*l.info.client_key) : "";
         spdlog::info("{} session #{} {} {}{} -> {}: {} up, {} down, {:.1f}s{}", opts.name, l.info.id,
-                     scheme_name(l.info.scheme), l.info.remote, who, l.upstream.empty() ? "-" : l.upstream,
+                     scheme_name(l.info.scheme), format_host_port(l.info.remote), who, l.upstream.empty() ? "-" : l.upstream,
                      l.up_msgs, l.down_msgs, secs, l.end.empty() ? "" : ", " + l.end);
     }
 };

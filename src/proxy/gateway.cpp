@@ -12,7 +12,8 @@
 
 #include "proxy/bridge.hpp"
 #include "proxy/info_document.hpp"
-#include "proxy/info_fetch.hpp"
+#include "wsn/net/info_fetch.hpp"
+#include "wsn/net/listener_addresses.hpp"
 
 namespace wsn::proxy {
 
@@ -34,8 +35,8 @@ struct Gateway::Impl {
     asio::io_context refresher;
     std::thread refresher_thread;
 
-    FetchOptions fetch_options() const {
-        FetchOptions f;
+    net::FetchOptions fetch_options() const {
+        net::FetchOptions f;
         f.socks5_proxy = opts.client.socks5_proxy;
         f.timeout = opts.client.connect_timeout;
         f.tls_ca_file = opts.client.tls_ca_file;
@@ -66,7 +67,7 @@ struct Gateway::Impl {
             }
             timer.expires_after(have ? opts.info_refresh : std::min(opts.info_refresh, kRetry));
             co_await timer.async_wait(asio::use_awaitable);
-            refresh(co_await fetch_info_document(refresher.get_executor(), upstream, fetch_options()));
+            refresh(co_await net::fetch_info_document(refresher.get_executor(), upstream, fetch_options()));
         }
     }
 };
@@ -96,8 +97,8 @@ Status Gateway::start() {
     if (!up) return err("--upstream '" + im.opts.upstream + "': " + up.error().message);
     im.upstream = *up;
     if (auto s = im.bridge->start(); !s) return s;
-    im.addresses = im.opts.addresses(im.bridge->bound());
-    im.refresh(fetch_info_document_blocking(im.upstream, im.fetch_options()));
+    im.addresses = net::listener_addresses(im.bridge->bound(), im.self);
+    im.refresh(net::fetch_info_document_blocking(im.upstream, im.fetch_options()));
     return Ok{};
 }
 

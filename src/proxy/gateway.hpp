@@ -5,7 +5,6 @@
 // `self` set to its key and its wsn addresses added (info_document.hpp), refreshed
 // every few minutes (every 10 s until the upstream first answers).
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,8 +19,6 @@ struct GatewayOptions {
     std::string upstream;       // ws://127.0.0.1:7777
     net::ServerOptions server;  // listeners, the gateway's key, TLS, allow_plaintext
     net::ClientOptions client;  // for the upstream connections
-    // The wsn:// addresses of the bound listeners (for NIP-11 and for printing).
-    std::function<std::vector<std::string>(const std::vector<net::ListenAddress>&)> addresses;
     std::chrono::seconds info_refresh{300};
 };
 

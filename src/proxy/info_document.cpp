@@ -13,7 +13,7 @@ std::string gateway_info_document(std::string_view upstream, const crypto::XOnly
     simdjson::dom::object obj;
     if (!upstream.empty() && !parser.parse(upstream.data(), upstream.size()).get_object().get(obj)) {
         for (auto field : obj) {
-            if (field.key == "self" || field.key == kAddressesKey) continue;
+            if (field.key == "self" || field.key == kInfoAddressesKey) continue;
             nostr::append_json_string(out, field.key);
             out += ':';
             out += simdjson::minify(field.value);
@@ -21,7 +21,7 @@ std::string gateway_info_document(std::string_view upstream, const crypto::XOnly
         }
     }
     out += "\"self\":\"" + self.hex() + "\",";
-    nostr::append_json_string(out, kAddressesKey);
+    nostr::append_json_string(out, kInfoAddressesKey);
     out += ":[";
     for (size_t i = 0; i < addresses.size(); ++i) {
         if (i) out += ',';

@@ -7,13 +7,12 @@
 #include <vector>
 
 #include "crypto/keys.hpp"
+#include "wsn/address.hpp"
 
 namespace wsn::proxy {
 
-// The key under which the document lists the wsn:// addresses (as `wsn relay` does).
-inline constexpr std::string_view kAddressesKey = "wsn";
-
-// Every field of `upstream` (a JSON object) except `self` and the addresses key, then
+// Every field of `upstream` (a JSON object) except `self` and the addresses key
+// (kInfoAddressesKey, as `wsn relay` writes it), then
 // those two with the gateway's values. An upstream document that is not a JSON object
 // (the upstream had none, or sent garbage) is replaced by one with only these fields.
 std::string gateway_info_document(std::string_view upstream, const crypto::XOnlyPubkey& self,

@@ -1,16 +1,8 @@
 #include "proxy/proxy.hpp"
 
-#include <boost/asio/ip/address.hpp>
-
 #include "proxy/route.hpp"
 
 namespace wsn::proxy {
-
-bool is_loopback(const std::string& ip) {
-    boost::system::error_code ec;
-    auto a = boost::asio::ip::make_address(ip, ec);
-    return !ec && a.is_loopback();
-}
 
 std::unique_ptr<Bridge> make_proxy(ProxyOptions opts) {
     BridgeOptions b;

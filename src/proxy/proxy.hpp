@@ -20,9 +20,6 @@ struct ProxyOptions {
     std::vector<std::string> allowed_origins;
 };
 
-// True for 127.0.0.0/8 and ::1.
-bool is_loopback(const std::string& ip);
-
 std::unique_ptr<Bridge> make_proxy(ProxyOptions opts);
 
 }  // namespace wsn::proxy

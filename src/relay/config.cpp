@@ -372,8 +372,7 @@ std::string toml_text(const toml::node& n) {
 std::string string_text(const std::string& s) { return toml_text(toml::value<std::string>(s)); }
 
 std::string listen_text(const net::ListenAddress& a) {
-    bool v6 = a.host.find(':') != std::string::npos;
-    return (v6 ? "[" + a.host + "]" : a.host) + ":" + std::to_string(a.port);
+    return format_host_port(a.host, a.port);
 }
 
 // The TOML text of the key's value in cfg; "" when unset (then the example is shown).

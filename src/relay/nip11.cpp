@@ -1,7 +1,11 @@
+// The relay's NIP-11 document, written by hand in one pass: every field is a fixed
+// name with a value from the config, so a JSON writer would add a dependency and
+// nothing else. Its "wsn" field lists the relay's wsn:// addresses (kInfoAddressesKey).
 #include "relay/nip11.hpp"
 
 #include "nostr/event.hpp"
 #include "nostr/limits.hpp"
+#include "wsn/address.hpp"
 
 namespace wsn::relay {
 
@@ -70,7 +74,7 @@ std::string nip11_document(const Config& cfg, const crypto::XOnlyPubkey& self,
     number_field(out, "default_limit", cfg.max_limit);
     out += '}';
 
-    key(out, "wsn");
+    key(out, kInfoAddressesKey);
     out += '[';
     for (const std::string& a : wsn_addresses) {
         nostr::append_json_string(out, a);

@@ -1,9 +1,5 @@
 #include "relay/relay.hpp"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
@@ -21,6 +17,7 @@
 #include "relay/writer.hpp"
 #include "store/open.hpp"
 #include "wsn/address.hpp"
+#include "wsn/net/listener_addresses.hpp"
 
 namespace wsn::relay {
 
@@ -32,29 +29,6 @@ struct Relay::Impl {
 };
 
 namespace {
-
-// The addresses of this machine's interfaces, for listeners on 0.0.0.0 / [::].
-std::vector<std::string> machine_addresses(bool v6) {
-    std::vector<std::string> out;
-    ifaddrs* ifs = nullptr;
-    if (getifaddrs(&ifs) != 0) return out;
-    for (ifaddrs* i = ifs; i; i = i->ifa_next) {
-        if (!i->ifa_addr || !(i->ifa_flags & IFF_UP)) continue;
-        char buf[INET6_ADDRSTRLEN] = {};
-        if (!v6 && i->ifa_addr->sa_family == AF_INET) {
-            inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, buf, sizeof buf);
-        } else if (v6 && i->ifa_addr->sa_family == AF_INET6) {
-            auto* a = reinterpret_cast<sockaddr_in6*>(i->ifa_addr);
-            if (IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr)) continue;  // needs a zone id: not addressable
-            inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
-        } else {
-            continue;
-        }
-        out.emplace_back(buf);
-    }
-    freeifaddrs(ifs);
-    return out;
-}
 
 std::string log_key(const std::optional<crypto::XOnlyPubkey>& k) {
     return k ? " " + nostr::encode_npub(*k) : "";
@@ -123,8 +97,8 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
 
     net::ServerHandler h;
     h.on_open = [&sh](const net::SessionInfo& info) {
-        std::string ip = client_ip(info.remote, info.forwarded, sh.trusted_proxies);
-        spdlog::info("open #{} {} {}{}{}", info.id, scheme_name(info.scheme), info.remote,
+        std::string ip = client_ip(info.remote.host, info.forwarded, sh.trusted_proxies);
+        spdlog::info("open #{} {} {}{}{}", info.id, scheme_name(info.scheme), format_host_port(info.remote),
                      info.forwarded.empty() ? "" : " for " + ip, log_key(info.client_key));
         sh.metrics.connection_opened(info.scheme);
         sh.verifier_for(info.id).push(in::Open{info, std::move(ip)});
@@ -152,7 +126,7 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     if (auto s = sh.server->start(); !s) return s.error();
     spdlog::info("connections: at most {} ({} per IP)", sh.server->stats().max_connections,
                  sh.cfg.max_connections_per_ip ? std::to_string(sh.cfg.max_connections_per_ip) : "no cap");
-    sh.addresses = wsn_addresses(sh.server->bound(), sh.pubkey);
+    sh.addresses = net::listener_addresses(sh.server->bound(), sh.pubkey);
 
     std::unique_ptr<Relay> relay(new Relay(std::move(impl)));
     return relay;
@@ -165,25 +139,6 @@ Relay::~Relay() { stop(); }
 const crypto::XOnlyPubkey& Relay::pubkey() const { return impl_->sh.pubkey; }
 
 const std::vector<std::string>& Relay::addresses() const { return impl_->sh.addresses; }
-
-std::vector<std::string> wsn_addresses(const std::vector<net::ListenAddress>& bound, const crypto::XOnlyPubkey& key) {
-    std::vector<std::string> out;
-    for (const net::ListenAddress& l : bound) {
-        bool any4 = l.host == "0.0.0.0", any6 = l.host == "::";
-        std::vector<std::string> hosts = any4 || any6 ? machine_addresses(any6) : std::vector<std::string>{l.host};
-        for (const std::string& h : hosts) {
-            auto host = parse_host(h.find(':') != std::string::npos ? "[" + h + "]" : h);
-            if (!host) continue;
-            Address a;
-            a.scheme = l.tls ? Scheme::wsns : Scheme::wsn;
-            a.key = key;
-            a.host = *host;
-            a.port = l.port;
-            out.push_back(format_address(a));
-        }
-    }
-    return out;
-}
 
 void Relay::run() {
     Shared& sh = impl_->sh;

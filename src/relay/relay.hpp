@@ -21,10 +21,6 @@
 
 namespace wsn::relay {
 
-// The canonical wsn:// (wsns:// for TLS) addresses of the bound listeners, with the
-// machine's own addresses in place of 0.0.0.0 and [::].
-std::vector<std::string> wsn_addresses(const std::vector<net::ListenAddress>& bound, const crypto::XOnlyPubkey& key);
-
 class Relay {
 public:
     // Opens the store, loads or creates the relay key, binds the listeners.

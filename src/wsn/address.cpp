@@ -168,31 +168,17 @@ Result<Address> parse_uri(std::string_view uri, SchemeSet allowed) {
         return err(scheme + ":// URLs take no key or user info before '@' (a keyed address is wsn:// or wsns://)");
     }
 
-    std::string_view host = authority, port;
-    bool has_port = false;
-    if (authority.starts_with('[')) {
-        size_t close = authority.find(']');
-        if (close == std::string_view::npos) return err("missing ']' after IPv6 address");
-        host = authority.substr(0, close + 1);
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty() && after[0] != ':') return err("unexpected " + quoted(after) + " after IPv6 address");
-        has_port = !after.empty();
-        if (has_port) port = after.substr(1);
-    } else if (size_t c = authority.find(':'); c != std::string_view::npos) {
-        if (authority.find(':', c + 1) != std::string_view::npos) return err("IPv6 address needs brackets");
-        host = authority.substr(0, c);
-        port = authority.substr(c + 1);
-        has_port = true;
-    }
+    auto hp = split_host_port(authority);
+    if (!hp) return hp.error();
+    std::string_view host = hp->host;
     if (host.empty()) return err("missing host");
     auto h = parse_host(host);
     if (!h) return h.error();
     a.host = std::move(*h);
 
     a.port = default_port(a.scheme);
-    if (has_port) {
-        if (port.empty()) return err("empty port after ':'");
-        auto p = parse_port(port);
+    if (hp->port) {
+        auto p = parse_port(*hp->port);
         if (!p) return p.error();
         a.port = *p;
     }
@@ -219,8 +205,7 @@ std::string format_address(const Address& a) {
     std::string out(scheme_name(a.scheme));
     out += "://";
     if (a.key) out += nostr::encode_npub(*a.key) + "@";
-    out += a.host.kind == HostKind::ipv6 ? "[" + a.host.name + "]" : a.host.name;
-    if (a.port != default_port(a.scheme)) out += ":" + std::to_string(a.port);
+    out += format_host_port(a.host.name, a.port, default_port(a.scheme));
     if (a.path != "/") out += a.path;
     return out;
 }
@@ -283,6 +268,74 @@ Result<std::string> parse_path(std::string_view path) {
     if (path[0] == '?') return "/" + std::string(path);
     if (path[0] != '/') return err("path must start with '/'");
     return std::string(path);
+}
+
+std::string format_host(std::string_view host) {
+    if (host.find(':') != std::string_view::npos) return "[" + std::string(host) + "]";
+    return std::string(host);
+}
+
+std::string format_host_port(std::string_view host, uint16_t port, std::optional<uint16_t> omit_port) {
+    std::string out = format_host(host);
+    if (port != omit_port) out += ":" + std::to_string(port);
+    return out;
+}
+
+std::string format_host_port(const HostPort& hp) { return format_host_port(hp.host, hp.port); }
+
+Result<HostPortText> split_host_port(std::string_view s) {
+    HostPortText out{s, std::nullopt};
+    std::string_view after;
+    if (s.starts_with('[')) {
+        size_t close = s.find(']');
+        if (close == std::string_view::npos) return err("missing ']' after IPv6 address");
+        out.host = s.substr(0, close + 1);
+        after = s.substr(close + 1);
+        if (!after.empty() && after[0] != ':') return err("unexpected " + quoted(after) + " after IPv6 address");
+    } else if (size_t c = s.find(':'); c != std::string_view::npos) {
+        if (s.find(':', c + 1) != std::string_view::npos) return err("IPv6 address needs brackets");
+        out.host = s.substr(0, c);
+        after = s.substr(c);
+    }
+    if (!after.empty()) {
+        if (after.size() == 1) return err("empty port after ':'");
+        out.port = after.substr(1);
+    }
+    return out;
+}
+
+Result<std::pair<Host, uint16_t>> parse_host_port(std::string_view s, std::optional<uint16_t> default_port) {
+    auto fail = [&](const std::string& why) { return err(quoted(s) + ": " + why); };
+    auto hp = split_host_port(s);
+    if (!hp) return fail(hp.error().message);
+    if (!hp->port && !default_port) return fail("expected HOST:PORT (an IPv6 address in brackets)");
+    auto host = parse_host(hp->host);
+    if (!host) return fail(host.error().message);
+    uint16_t port = default_port.value_or(0);
+    if (hp->port) {
+        auto p = parse_port(*hp->port);
+        if (!p) return fail(p.error().message);
+        port = *p;
+    }
+    return std::pair{std::move(*host), port};
+}
+
+Result<Host> parse_ip(std::string_view ip) {
+    if (ip.find(':') != std::string_view::npos && !ip.starts_with('[')) return parse_ipv6(ip);
+    auto h = parse_host(ip);
+    if (!h) return h.error();
+    if (h->kind != HostKind::ipv4 && h->kind != HostKind::ipv6) return err(quoted(ip) + " is not an IP address");
+    return h;
+}
+
+bool is_loopback(std::string_view ip) {
+    auto h = parse_ip(ip);
+    if (!h) return false;
+    if (h->kind == HostKind::ipv4) return h->name.starts_with("127.");
+    in6_addr a;
+    if (inet_pton(AF_INET6, h->name.c_str(), &a) != 1) return false;
+    if (IN6_IS_ADDR_LOOPBACK(&a)) return true;
+    return IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127;
 }
 
 uint16_t default_port(Scheme scheme) { return scheme == Scheme::ws || scheme == Scheme::wsn ? 80 : 443; }

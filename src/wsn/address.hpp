@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "crypto/keys.hpp"
 #include "util/result.hpp"
@@ -60,6 +61,39 @@ std::string format_address(const Address& a);
 [[nodiscard]] Result<uint16_t> parse_port(std::string_view port);
 // A path with optional query; "" becomes "/", "?q" becomes "/?q".
 [[nodiscard]] Result<std::string> parse_path(std::string_view path);
+
+// A host and port as a socket reports it or a flag gives it: the host is an IP literal
+// or a name, an IPv6 literal without brackets. The one text form is format_host_port's.
+struct HostPort {
+    std::string host;
+    uint16_t port = 0;
+    bool operator==(const HostPort&) const = default;
+};
+
+// The host as written before ":port": an IPv6 literal (any host with a ':') in brackets.
+std::string format_host(std::string_view host);
+// "host:port" or "[v6]:port"; just the host when port == omit_port (a scheme's default).
+std::string format_host_port(std::string_view host, uint16_t port, std::optional<uint16_t> omit_port = std::nullopt);
+std::string format_host_port(const HostPort& hp);
+
+// "HOST:PORT", "[V6]:PORT", "HOST" or "[V6]" cut at the port's ':': host as written
+// (brackets kept, for parse_host), port text if there is one. Only the shape is checked.
+struct HostPortText {
+    std::string_view host;
+    std::optional<std::string_view> port;
+};
+[[nodiscard]] Result<HostPortText> split_host_port(std::string_view s);
+// The whole check: host by parse_host, port by parse_port; without a port, default_port
+// (none: the port is required). Errors quote s.
+[[nodiscard]] Result<std::pair<Host, uint16_t>> parse_host_port(std::string_view s,
+                                                                 std::optional<uint16_t> default_port = std::nullopt);
+// An IP literal, IPv6 with or without brackets ("::1", "[::1]", "127.0.0.1"); names are refused.
+[[nodiscard]] Result<Host> parse_ip(std::string_view ip);
+// True for 127.0.0.0/8, ::1 and ::ffff:127.x; false for anything not an IP literal.
+bool is_loopback(std::string_view ip);
+
+// The NIP-11 field that lists a relay's wsn:// addresses (written by the relay, kept by the gateway).
+inline constexpr std::string_view kInfoAddressesKey = "wsn";
 
 uint16_t default_port(Scheme scheme);
 std::string_view scheme_name(Scheme scheme);    // "wsn", ...

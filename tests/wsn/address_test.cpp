@@ -239,5 +239,65 @@ TEST(Address, Parts) {
     EXPECT_EQ(host_kind_name(HostKind::onion), "onion");
 }
 
+// Host and port on their own: one text form, brackets exactly for IPv6.
+TEST(HostPort, Format) {
+    EXPECT_EQ(format_host("203.0.113.5"), "203.0.113.5");
+    EXPECT_EQ(format_host("2001:db8::1"), "[2001:db8::1]");
+    EXPECT_EQ(format_host_port("relay.example.com", 7447), "relay.example.com:7447");
+    EXPECT_EQ(format_host_port("::1", 7447), "[::1]:7447");
+    EXPECT_EQ(format_host_port("::1", 80, 80), "[::1]");
+    EXPECT_EQ(format_host_port("h", 81, 80), "h:81");
+    EXPECT_EQ(format_host_port(HostPort{"2001:db8::1", 443}), "[2001:db8::1]:443");
+}
+
+TEST(HostPort, Split) {
+    auto s = split_host_port("[::1]:7447");
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->host, "[::1]");
+    EXPECT_EQ(s->port, "7447");
+    s = split_host_port("host");
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->host, "host");
+    EXPECT_FALSE(s->port);
+    EXPECT_EQ(split_host_port("[::1]").value().host, "[::1]");
+    EXPECT_EQ(split_host_port("::1:80").error().message, "IPv6 address needs brackets");
+    EXPECT_EQ(split_host_port("[::1").error().message, "missing ']' after IPv6 address");
+    EXPECT_EQ(split_host_port("[::1]x").error().message, "unexpected 'x' after IPv6 address");
+    EXPECT_EQ(split_host_port("host:").error().message, "empty port after ':'");
+}
+
+TEST(HostPort, Parse) {
+    auto hp = parse_host_port("[2001:0db8::1]:9050");
+    ASSERT_TRUE(hp.ok()) << hp.error().message;
+    EXPECT_EQ(hp->first, (Host{"2001:db8::1", HostKind::ipv6}));
+    EXPECT_EQ(hp->second, 9050);
+    EXPECT_EQ(parse_host_port("Tor.Example:1")->first.name, "tor.example");
+    EXPECT_EQ(parse_host_port("host", 80)->second, 80);
+    EXPECT_EQ(parse_host_port("host").error().message, "'host': expected HOST:PORT (an IPv6 address in brackets)");
+    EXPECT_EQ(parse_host_port("host:0").error().message, "'host:0': port 0 out of range");
+    EXPECT_EQ(parse_host_port("-x:1").error().message, "'-x:1': label starts or ends with '-' in host name '-x'");
+}
+
+TEST(HostPort, Ip) {
+    EXPECT_EQ(parse_ip("::1")->kind, HostKind::ipv6);
+    EXPECT_EQ(parse_ip("[::1]")->name, "::1");
+    EXPECT_EQ(parse_ip("127.0.0.1")->kind, HostKind::ipv4);
+    EXPECT_EQ(parse_ip("localhost").error().message, "'localhost' is not an IP address");
+    EXPECT_FALSE(parse_ip("1.2.3.256").ok());
+}
+
+TEST(HostPort, Loopback) {
+    EXPECT_TRUE(is_loopback("127.0.0.1"));
+    EXPECT_TRUE(is_loopback("127.1.2.3"));
+    EXPECT_TRUE(is_loopback("::1"));
+    EXPECT_TRUE(is_loopback("[::1]"));
+    EXPECT_TRUE(is_loopback("::ffff:127.0.0.1"));
+    EXPECT_FALSE(is_loopback("0.0.0.0"));
+    EXPECT_FALSE(is_loopback("::"));
+    EXPECT_FALSE(is_loopback("192.168.1.1"));
+    EXPECT_FALSE(is_loopback("localhost"));
+    EXPECT_FALSE(is_loopback("not an ip"));
+}
+
 }  // namespace
 }  // namespace wsn

@@ -31,7 +31,6 @@ using asio::awaitable;
 using asio::ip::tcp;
 using boost::system::error_code;
 using detail::Deadline;
-using detail::host_port;
 
 namespace {
 
@@ -115,7 +114,7 @@ struct Client::Impl {
     std::optional<CloseInfo> closed;
     asio::any_io_executor ex;
 
-    std::string target() const { return host_port(addr.host, addr.port); }
+    std::string target() const { return format_host_port(addr.host.name, addr.port); }
 
     // Writes what the connection has queued (act three, sealed messages), in order.
     awaitable<void> write_outgoing(error_code& ec) {
@@ -187,7 +186,7 @@ awaitable<Result<std::unique_ptr<Client>>> Client::connect(asio::any_io_executor
     if (ec) co_return err("TLS handshake with " + what + " failed: " + ec.message());
 
     websocket::response_type res;
-    const std::string host_header = host_port(im->addr.host, im->addr.port);
+    const std::string host_header = format_host_port(im->addr.host.name, im->addr.port);
     co_await im->link->upgrade(host_header, im->addr.path, wsn, res, ec);
     if (deadline.fired()) co_return timed_out();
     if (ec == websocket::error::upgrade_declined)

@@ -41,10 +41,6 @@ struct ClientOptions {
     size_t max_message_bytes = 512 * 1024;  // plaintext; a larger message from the relay fails the read
 };
 
-// Reads a socks5_proxy value as connect() does ("HOST:PORT", "[V6]:PORT"), so a tool can
-// refuse a bad one before dialing; the error names the value.
-[[nodiscard]] Result<std::pair<Host, uint16_t>> parse_socks5_proxy(std::string_view s);
-
 // Why a connection ended, as the relay or this side said it.
 struct CloseInfo {
     uint16_t code = 0;  // 0 if the connection dropped without a close frame

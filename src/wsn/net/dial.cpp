@@ -4,7 +4,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "wsn/net/client.hpp"
 #include "wsn/net/socks5.hpp"
 
 namespace wsn::net::detail {
@@ -13,10 +12,6 @@ namespace asio = boost::asio;
 using asio::awaitable;
 using asio::ip::tcp;
 using boost::system::error_code;
-
-std::string host_port(const Host& h, uint16_t port) {
-    return (h.kind == HostKind::ipv6 ? "[" + h.name + "]" : h.name) + ":" + std::to_string(port);
-}
 
 Deadline::Deadline(asio::any_io_executor ex, std::chrono::milliseconds d, std::function<void()> on_fire)
     : timer_(ex, d), state_(std::make_shared<State>()) {
@@ -63,12 +58,12 @@ awaitable<Status> connect_direct(tcp::socket& sock, const Host& host, uint16_t p
 
 awaitable<Status> dial(tcp::socket& sock, const Host& host, uint16_t port, const std::string& socks5_proxy,
                        std::chrono::milliseconds timeout) {
-    const std::string what = host_port(host, port);
+    const std::string what = format_host_port(host.name, port);
     if (socks5_proxy.empty()) co_return co_await connect_direct(sock, host, port, what, timeout);
 
     auto proxy = parse_socks5_proxy(socks5_proxy);
     if (!proxy) co_return proxy.error();
-    const std::string pname = host_port(proxy->first, proxy->second);
+    const std::string pname = format_host_port(proxy->first.name, proxy->second);
     if (auto s = co_await connect_direct(sock, proxy->first, proxy->second, "SOCKS5 proxy " + pname, timeout); !s)
         co_return s.error();
     Deadline deadline(sock.get_executor(), timeout, [&] {
@@ -81,19 +76,3 @@ awaitable<Status> dial(tcp::socket& sock, const Host& host, uint16_t port, const
 }
 
 }  // namespace wsn::net::detail
-
-namespace wsn::net {
-
-Result<std::pair<Host, uint16_t>> parse_socks5_proxy(std::string_view s) {
-    const std::string quoted = "SOCKS5 proxy '" + std::string(s) + "': ";
-    const size_t colon = s.rfind(':');
-    if (colon == std::string_view::npos || (!s.starts_with('[') && s.substr(0, colon).find(':') != std::string_view::npos))
-        return err(quoted + "expected HOST:PORT (an IPv6 address needs brackets)");
-    auto host = parse_host(s.substr(0, colon));
-    if (!host) return err(quoted + host.error().message);
-    auto port = parse_port(s.substr(colon + 1));
-    if (!port) return err(quoted + port.error().message);
-    return std::pair{*host, *port};
-}
-
-}  // namespace wsn::net

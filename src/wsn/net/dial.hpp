@@ -19,9 +19,6 @@
 
 namespace wsn::net::detail {
 
-// "name:port", or "[v6]:port": the target in errors and in the Host header.
-std::string host_port(const Host& h, uint16_t port);
-
 // Closes the socket when a phase takes too long; `fired` tells the phase's error apart.
 // The action never runs once the Deadline is gone (it refers to the phase's objects).
 class Deadline {

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <thread>
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 
@@ -27,33 +26,18 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 Result<ListenAddress> parse_listen_address(std::string_view s) {
+    auto fail = [&](const std::string& why) { return err("listen address '" + std::string(s) + "': " + why); };
+    auto hp = split_host_port(s);
+    if (!hp) return fail(hp.error().message);
+    if (!hp->port) return fail("expected ADDR:PORT or [V6]:PORT");
+    auto host = parse_ip(hp->host);
+    if (!host) return fail(host.error().message);
+    // Port 0 is allowed here: any free port (see Server::bound()).
+    auto port = *hp->port == "0" ? Result<uint16_t>(uint16_t(0)) : parse_port(*hp->port);
+    if (!port) return fail(port.error().message);
     ListenAddress out;
-    std::string_view host, port;
-    if (s.starts_with('[')) {
-        size_t close = s.find(']');
-        if (close == std::string_view::npos) return err("listen address '" + std::string(s) + "': missing ']'");
-        host = s.substr(1, close - 1);
-        if (close + 1 >= s.size() || s[close + 1] != ':')
-            return err("listen address '" + std::string(s) + "': expected ':PORT' after ']'");
-        port = s.substr(close + 2);
-    } else {
-        size_t colon = s.rfind(':');
-        if (colon == std::string_view::npos)
-            return err("listen address '" + std::string(s) + "': expected ADDR:PORT or [V6]:PORT");
-        host = s.substr(0, colon);
-        if (host.find(':') != std::string_view::npos)
-            return err("listen address '" + std::string(s) + "': an IPv6 address needs brackets");
-        port = s.substr(colon + 1);
-    }
-    boost::system::error_code ec;
-    asio::ip::make_address(std::string(host), ec);
-    if (ec) return err("listen address '" + std::string(s) + "': '" + std::string(host) + "' is not an IP address");
-    unsigned p = 0;
-    auto [ptr, e] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (e != std::errc() || ptr != port.data() + port.size() || port.empty() || p > 65535)
-        return err("listen address '" + std::string(s) + "': bad port '" + std::string(port) + "'");
-    out.host = std::string(host);
-    out.port = uint16_t(p);
+    out.host = host->name;
+    out.port = *port;
     return out;
 }
 
@@ -84,8 +68,7 @@ struct Server::Impl : detail::ServerCore {
     }
 
     Status listen(const ListenAddress& la) {
-        std::string name = (la.host.find(':') != std::string::npos ? "[" + la.host + "]" : la.host) + ":" +
-                           std::to_string(la.port);
+        const std::string name = format_host_port(la.host, la.port);
         boost::system::error_code ec;
         auto addr = asio::ip::make_address(la.host, ec);
         if (ec) return err("cannot listen on " + name + ": not an IP address");

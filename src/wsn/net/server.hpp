@@ -57,7 +57,7 @@ struct ServerOptions {
 struct SessionInfo {
     uint64_t id = 0;
     Scheme scheme = Scheme::ws;
-    std::string remote;    // "203.0.113.5:51234" or "[2001:db8::1]:51234"
+    HostPort remote;       // the peer's IP (an IPv4-mapped IPv6 one as IPv4) and port
     std::string path;      // request target of the upgrade
     std::optional<crypto::XOnlyPubkey> client_key;  // wsn/wsns: the authenticated key
     std::string forwarded;  // ServerOptions::real_ip_header's value (lines joined by ", "), "" if absent
@@ -65,7 +65,7 @@ struct SessionInfo {
 
 struct HttpRequest {
     std::string method, target, accept, host;
-    std::string remote;
+    HostPort remote;
     std::string forwarded;  // as in SessionInfo
 };
 struct HttpResponse {

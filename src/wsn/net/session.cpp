@@ -56,12 +56,10 @@ bool offers_protocol(const http::request<http::empty_body>& req, std::string_vie
     return false;
 }
 
-std::string format_endpoint(const asio::ip::tcp::endpoint& ep) {
+HostPort peer_of(const asio::ip::tcp::endpoint& ep) {
     auto a = ep.address();
     if (a.is_v6() && a.to_v6().is_v4_mapped()) a = a.to_v6().to_v4();
-    std::string host = a.to_string();
-    if (a.is_v6()) host = "[" + host + "]";
-    return host + ":" + std::to_string(ep.port());
+    return {a.to_string(), ep.port()};
 }
 
 // A message to write: NIP-01 text (ws) or a sealed payload or act (wsn), as produced.
@@ -115,7 +113,7 @@ private:
         auto tok = asio::redirect_error(asio::use_awaitable, ec);
         info_.id = core_.add(this->weak_from_this());
         try {
-            info_.remote = format_endpoint(tcp().socket().remote_endpoint(ec));
+            info_.remote = peer_of(tcp().socket().remote_endpoint(ec));
             if (ec) co_return;
             // One deadline covers TLS, the HTTP request, the upgrade and the wsn handshake.
             tcp().expires_after(core_.opts.handshake_timeout);

@@ -99,3 +99,13 @@ asio::awaitable<Status> socks5_connect(asio::ip::tcp::socket& s, const Host& hos
 }
 
 }  // namespace wsn::net::detail
+
+namespace wsn::net {
+
+Result<std::pair<Host, uint16_t>> parse_socks5_proxy(std::string_view s) {
+    auto hp = parse_host_port(s);
+    if (!hp) return err("SOCKS5 proxy " + hp.error().message);
+    return hp;
+}
+
+}  // namespace wsn::net

@@ -1,4 +1,4 @@
-#include "proxy/info_fetch.hpp"
+#include "wsn/net/info_fetch.hpp"
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 
@@ -16,9 +16,7 @@
 #include "wsn/net/dial.hpp"
 #include "wsn/net/tls_client.hpp"
 
-namespace wsn::proxy {
-
-using net::detail::host_port;
+namespace wsn::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -34,7 +32,7 @@ awaitable<Result<std::string>> get(Stream& stream, const Address& relay, const s
     error_code ec;
     auto tok = asio::redirect_error(asio::use_awaitable, ec);
     http::request<http::empty_body> req{http::verb::get, relay.path, 11};
-    req.set(http::field::host, host_port(relay.host, relay.port));
+    req.set(http::field::host, format_host_port(relay.host.name, relay.port));
     req.set(http::field::accept, "application/nostr+json");
     req.set(http::field::user_agent, "wsn");
     co_await http::async_write(stream, req, tok);
@@ -54,16 +52,16 @@ awaitable<Result<std::string>> get(Stream& stream, const Address& relay, const s
 }  // namespace
 
 awaitable<Result<std::string>> fetch_info_document(asio::any_io_executor ex, const Address& relay, FetchOptions opts) {
-    const std::string what = host_port(relay.host, relay.port);
+    const std::string what = format_host_port(relay.host.name, relay.port);
     beast::tcp_stream stream(ex);
     tcp::socket& sock = stream.socket();
-    net::detail::Deadline deadline(ex, opts.timeout, [&] {
+    detail::Deadline deadline(ex, opts.timeout, [&] {
         error_code ignore;
         sock.close(ignore);
     });
     auto timed_out = [&] { return err("timed out fetching the NIP-11 document from " + what); };
 
-    auto dialed = co_await net::detail::dial(sock, relay.host, relay.port, opts.socks5_proxy, opts.timeout);
+    auto dialed = co_await detail::dial(sock, relay.host, relay.port, opts.socks5_proxy, opts.timeout);
     if (deadline.fired()) co_return timed_out();
     if (!dialed) co_return dialed.error();
 
@@ -71,10 +69,10 @@ awaitable<Result<std::string>> fetch_info_document(asio::any_io_executor ex, con
     if (!relay.tls()) {
         out = co_await get(stream, relay, what);
     } else {
-        auto ctx = net::detail::client_tls_context(relay.scheme == Scheme::wss && opts.verify_tls, opts.tls_ca_file);
+        auto ctx = detail::client_tls_context(relay.scheme == Scheme::wss && opts.verify_tls, opts.tls_ca_file);
         if (!ctx) co_return ctx.error();
         beast::ssl_stream<beast::tcp_stream&> tls(stream, **ctx);
-        net::detail::set_tls_peer(tls.native_handle(), relay.host);
+        detail::set_tls_peer(tls.native_handle(), relay.host);
         error_code ec;
         co_await tls.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
         if (deadline.fired()) co_return timed_out();
@@ -96,4 +94,4 @@ Result<std::string> fetch_info_document_blocking(const Address& relay, FetchOpti
     return out;
 }
 
-}  // namespace wsn::proxy
+}  // namespace wsn::net

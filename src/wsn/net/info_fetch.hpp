@@ -15,7 +15,7 @@
 #include "util/result.hpp"
 #include "wsn/address.hpp"
 
-namespace wsn::proxy {
+namespace wsn::net {
 
 struct FetchOptions {
     std::string socks5_proxy;  // "HOST:PORT", empty = direct
@@ -34,4 +34,4 @@ boost::asio::awaitable<Result<std::string>> fetch_info_document(boost::asio::any
 // The same on its own I/O context, for command-line tools.
 Result<std::string> fetch_info_document_blocking(const Address& relay, FetchOptions opts);
 
-}  // namespace wsn::proxy
+}  // namespace wsn::net
