@@ -24,8 +24,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "nostr/nip19.hpp"
+#include "support/self_signed.hpp"
 #include "wsn/net/client.hpp"
-#include "wsn/net/self_signed.hpp"
 #include "wsn/net/server.hpp"
 
 namespace asio = boost::asio;
@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
     char dir[] = "/tmp/wsn-bench-XXXXXX";
     if (!::mkdtemp(dir)) return 1;
     const std::string cert = std::string(dir) + "/cert.pem", key = std::string(dir) + "/key.pem";
-    if (auto s = net::generate_self_signed_cert(cert, key); !s) {
+    if (auto s = test::generate_self_signed_cert(cert, key); !s) {
         std::fprintf(stderr, "%s\n", s.error().message.c_str());
         return 1;
     }

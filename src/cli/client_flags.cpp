@@ -8,7 +8,7 @@
 
 #include <simdjson.h>
 
-#include "nostr/key_file.hpp"
+#include "files/key_file.hpp"
 #include "nostr/nip19.hpp"
 #include "util/hex.hpp"
 #include "wsn/net/socks5.hpp"
@@ -27,7 +27,7 @@ void add_connect_flags(CLI::App& cmd, ConnectFlags& f) {
 Result<net::ClientOptions> client_options(const ConnectFlags& f) {
     net::ClientOptions out;
     if (!f.key_file.empty()) {
-        auto kf = nostr::read_key_file(f.key_file);
+        auto kf = files::read_key_file(f.key_file);
         if (!kf) return err("--key: " + kf.error().message);
         if (!kf->warning.empty()) std::fprintf(stderr, "wsn: warning: %s\n", kf->warning.c_str());
         out.key = std::move(kf->key);

@@ -10,8 +10,9 @@
 #include "cli/client_run.hpp"
 #include "cli/stop_signals.hpp"
 #include "cli/commands.hpp"
-#include "nostr/key_file.hpp"
+#include "files/key_file.hpp"
 #include "proxy/gateway.hpp"
+#include "relay/config.hpp"
 
 namespace wsn::cli {
 
@@ -42,7 +43,7 @@ int run(const GatewayFlags& f) {
         return fail("--upstream '" + f.upstream + "': " + a.error().message, exit_usage);
     if (auto s = add_listeners(f.listen, false, go.server); !s) return fail(s.error().message, exit_usage);
     if (auto s = add_listeners(f.listen_tls, true, go.server); !s) return fail(s.error().message, exit_usage);
-    if (go.server.listen.empty()) go.server.listen = {{"0.0.0.0", 7447, false}, {"::", 7447, false}};
+    if (go.server.listen.empty()) go.server.listen = relay::default_listeners();
     go.server.tls_cert_file = f.tls_cert;
     go.server.tls_key_file = f.tls_key;
     go.server.allow_plaintext = f.allow_plaintext;
@@ -54,7 +55,7 @@ int run(const GatewayFlags& f) {
         if (ec) return fail("cannot create data folder " + f.data_dir + ": " + ec.message());
         key_file = (std::filesystem::path(f.data_dir) / "gateway.key").string();
     }
-    auto key = nostr::read_or_create_key_file(key_file);
+    auto key = files::read_or_create_key_file(key_file);
     if (!key) return fail(key.error().message);
     if (!key->warning.empty()) warn(key->warning);
     if (key->created) spdlog::info("generated a new gateway key in {}", key_file);

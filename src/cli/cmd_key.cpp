@@ -3,7 +3,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "nostr/key_file.hpp"
+#include "files/key_file.hpp"
 #include "nostr/nip19.hpp"
 
 namespace wsn::cli {
@@ -16,7 +16,7 @@ void register_key(CLI::App& app, Dispatch& dispatch) {
     auto* show = key->add_subcommand("show", "Print the public key of a key file (npub and hex)");
     show->add_option("file", *file, "Key file: 64 hex characters or an nsec, on one line")->required();
     dispatch.on(show, [file] {
-        auto k = nostr::read_key_file(*file);
+        auto k = files::read_key_file(*file);
         if (!k) return fail(k.error().message);
         if (!k->warning.empty()) warn(k->warning);
         auto pub = k->key.xonly_pubkey();

@@ -3,7 +3,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "nostr/key_file.hpp"
+#include "files/key_file.hpp"
 #include "nostr/nip19.hpp"
 
 namespace wsn::cli {
@@ -14,7 +14,7 @@ void register_keygen(CLI::App& app, Dispatch& dispatch) {
     c->add_option("file,-o,--out", *file, "Path of the key file to create")->required();
     dispatch.on(c, [file] {
         auto key = crypto::SecretKey::generate();
-        if (auto s = nostr::write_key_file(*file, key); !s) return fail(s.error().message);
+        if (auto s = files::write_key_file(*file, key); !s) return fail(s.error().message);
         fmt::print("{}\n", nostr::encode_npub(key.xonly_pubkey()));
         return 0;
     });

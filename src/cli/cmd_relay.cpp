@@ -101,7 +101,7 @@ void register_relay(CLI::App& app, Dispatch& dispatch) {
     auto f = std::make_shared<RelayFlags>();
     auto* c = app.add_subcommand("relay", "Run a Nostr relay over wsn, wsns, ws and wss");
     c->add_option("--config", f->config_file, "TOML configuration file (see --print-config)");
-    c->add_option("--data", f->data_dir, "Data folder (relay.key, and the LMDB store); default ./wsn-data");
+    c->add_option("--data", f->data_dir, "Data folder (relay.key, and the LMDB store); default ./" + std::string(relay::kDefaultDataDir));
     c->add_option("--store", f->store, "The store: lmdb (in --data, the default) or a PostgreSQL URL (store.url)");
     c->add_option("--key", f->key_file, "Relay key file; default <data>/relay.key, made on first start");
     c->add_option("--listen", f->listen, "Listen on ADDR:PORT, e.g. 0.0.0.0:7447 or [::]:7447 (repeatable)");

@@ -31,9 +31,6 @@ private:
 // Calls every register_<name>.
 void register_all(CLI::App& app, Dispatch& dispatch);
 
-// A NIP-01 filter given as JSON on the command line (scan, delete); the error says what is wrong.
-Result<nostr::Filter> filter_from_json(const std::string& json);
-
 // Prints "wsn: error: <message>" to stderr and returns `code`, for `return fail(...)`.
 int fail(const std::string& message, int code = 1);
 // Prints "wsn: warning: <message>" to stderr.

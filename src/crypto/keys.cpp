@@ -157,17 +157,6 @@ Secret32 ecdh(const SecretKey& k, const PublicKey& p) {
     return out;
 }
 
-Secret32 ecdh_x(const SecretKey& k, const PublicKey& p) {
-    secp256k1_pubkey pk = to_secp(p);
-    Secret32 out;
-    auto copy_x = [](unsigned char* output, const unsigned char* x32, const unsigned char*, void*) {
-        std::memcpy(output, x32, 32);
-        return 1;
-    };
-    if (!secp256k1_ecdh(ctx(), out.data(), &pk, k.secret().data(), copy_x, nullptr)) std::abort();
-    return out;
-}
-
 Signature schnorr_sign(const SecretKey& k, std::span<const uint8_t> msg,
                        const std::optional<std::array<uint8_t, 32>>& aux) {
     secp256k1_keypair kp = make_keypair(k.secret());

@@ -65,9 +65,6 @@ Result<XOnlyPubkey> parse_xonly_hex(std::string_view hex);
 // BOLT 8 ECDH: SHA-256 of the compressed point k·P.
 Secret32 ecdh(const SecretKey& k, const PublicKey& p);
 
-// The x coordinate of k·P, unhashed (the shared secret NIP-44 feeds to HKDF).
-Secret32 ecdh_x(const SecretKey& k, const PublicKey& p);
-
 // BIP-340 sign of a message of any length (Nostr signs the 32-byte event id), with
 // 32 bytes of auxiliary randomness (random when not given).
 Signature schnorr_sign(const SecretKey& k, std::span<const uint8_t> msg,

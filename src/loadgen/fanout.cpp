@@ -11,7 +11,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "loadgen/session.hpp"
+#include "loadgen/common.hpp"
 
 namespace wsn::loadgen {
 

@@ -6,7 +6,7 @@
 #include <fmt/core.h>
 
 #include "loadgen/proc.hpp"
-#include "loadgen/session.hpp"
+#include "loadgen/common.hpp"
 #include "util/hex.hpp"
 
 namespace wsn::loadgen {

@@ -6,7 +6,7 @@
 
 #include "loadgen/latency.hpp"
 #include "loadgen/report.hpp"
-#include "loadgen/session.hpp"
+#include "loadgen/common.hpp"
 
 namespace wsn::loadgen {
 

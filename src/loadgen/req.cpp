@@ -4,7 +4,7 @@
 
 #include "loadgen/publish.hpp"
 #include "loadgen/query_mix.hpp"
-#include "loadgen/session.hpp"
+#include "loadgen/common.hpp"
 
 namespace wsn::loadgen {
 

@@ -16,10 +16,10 @@
 #include "noise/handshake.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <string>
 
 #include "crypto/aead.hpp"
+#include "util/require.hpp"
 
 namespace wsn::noise {
 
@@ -44,12 +44,6 @@ void mix_hash(Hash32& h, std::span<const uint8_t> data) {
 
 void mix_hash(Hash32& h, std::string_view data) {
     mix_hash(h, std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
-}
-
-// Calling an act out of order is a caller bug: abort, in every build, as
-// libsecp256k1's illegal callback does.
-void require(bool ok) {
-    if (!ok) std::abort();
 }
 
 // ck, temp_k = HKDF(ck, ikm): replaces ck, returns temp_k.

@@ -1,6 +1,7 @@
 #include "nostr/nip19.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "crypto/secret.hpp"
 #include "nostr/bech32.hpp"
@@ -213,6 +214,18 @@ Result<std::vector<Tlv>> parse_tlv(std::span<const uint8_t> bytes) {
         i += len;
     }
     return out;
+}
+
+Result<crypto::SecretKey> parse_secret_key(std::string_view text) {
+    if (text.size() > 5) {
+        char prefix[5];
+        for (size_t i = 0; i < 5; ++i) prefix[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
+        if (std::string_view(prefix, 5) == "nsec1") return decode_nsec(text);
+    }
+    if (text.size() != 64) return err("expected 64 hex characters or an nsec");
+    auto key = crypto::SecretKey::from_hex(text);
+    if (!key) return err("not a valid secret key (64 hex characters, nonzero, below the group order)");
+    return key;
 }
 
 }  // namespace wsn::nostr

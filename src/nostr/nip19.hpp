@@ -62,6 +62,8 @@ std::string encode_note(const EventId& id);
 [[nodiscard]] Result<crypto::XOnlyPubkey> decode_npub(std::string_view s);
 // Fails if the 32 bytes are zero or not below the group order.
 [[nodiscard]] Result<crypto::SecretKey> decode_nsec(std::string_view s);
+// A secret key as a user writes it (a key file, --key): 64 hex characters (either case) or an nsec.
+[[nodiscard]] Result<crypto::SecretKey> parse_secret_key(std::string_view text);
 [[nodiscard]] Result<EventId> decode_note(std::string_view s);
 // Pointers are references: their keys are not checked against the curve.
 // Unknown TLV types are ignored (NIP-19); a repeated pubkey/id/author/kind fails.

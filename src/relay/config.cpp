@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 #include <variant>
 
@@ -418,6 +419,15 @@ struct Writer {
 };
 
 }  // namespace
+
+std::vector<net::ListenAddress> default_listeners() {
+    return {{"0.0.0.0", kDefaultPort, false}, {"::", kDefaultPort, false}};
+}
+
+void complete_defaults(Config& cfg) {
+    if (cfg.key_file.empty()) cfg.key_file = (std::filesystem::path(cfg.data_dir) / kKeyFileName).string();
+    if (cfg.listen.empty()) cfg.listen = default_listeners();
+}
 
 Status load_config_file(const std::string& path, Config& cfg) {
     toml::table doc;

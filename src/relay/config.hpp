@@ -6,12 +6,19 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/result.hpp"
 #include "wsn/net/server.hpp"
 
 namespace wsn::relay {
+
+// The defaults other settings derive from, named once: the data folder (also the data
+// commands' --data), the port of the default listeners (also the gateway's).
+inline constexpr std::string_view kDefaultDataDir = "wsn-data";
+inline constexpr uint16_t kDefaultPort = 7447;
+inline constexpr std::string_view kKeyFileName = "relay.key";  // in data_dir unless key_file is set
 
 struct RateLimit {
     double per_second = 0;  // tokens added per second; 0 = unlimited
@@ -20,9 +27,9 @@ struct RateLimit {
 
 struct Config {
     // [relay]
-    std::string data_dir = "wsn-data";
+    std::string data_dir = std::string(kDefaultDataDir);
     std::string key_file;  // default: <data_dir>/relay.key (generated on first start, 0600)
-    std::vector<net::ListenAddress> listen;  // default: 0.0.0.0:7447 and [::]:7447
+    std::vector<net::ListenAddress> listen;  // default: default_listeners()
     std::string tls_cert, tls_key;           // needed by TLS listeners
     bool allow_plaintext = true;             // ws/wss for clients without wsn.v1
     std::vector<std::string> public_urls;    // ws(s):// URLs clients use; NIP-42 relay tags must name one
@@ -76,6 +83,12 @@ struct Config {
     unsigned verifier_threads = 0;  // 0 = one per core
     unsigned io_threads = 1;        // 0 = one per core
 };
+
+// 0.0.0.0 and [::] on kDefaultPort, plain: what serves when no listener is configured.
+std::vector<net::ListenAddress> default_listeners();
+// Fills in the defaults that depend on other settings (key_file in data_dir, the
+// listeners when none is set), once the file and the flags are read.
+void complete_defaults(Config& cfg);
 
 // Reads a TOML file into cfg (keys absent from the file keep their value).
 // Errors name the file, the key and what was wrong.

@@ -4,7 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "nostr/key_file.hpp"
+#include "files/key_file.hpp"
 #include "nostr/nip19.hpp"
 #include "relay/accept.hpp"
 #include "relay/feed_reader.hpp"
@@ -40,10 +40,9 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     std::error_code ec;
     std::filesystem::create_directories(cfg.data_dir, ec);
     if (ec) return err("cannot create data folder " + cfg.data_dir + ": " + ec.message());
-    if (cfg.key_file.empty()) cfg.key_file = (std::filesystem::path(cfg.data_dir) / "relay.key").string();
-    if (cfg.listen.empty()) cfg.listen = {{"0.0.0.0", 7447, false}, {"::", 7447, false}};
+    complete_defaults(cfg);
 
-    auto key = nostr::read_or_create_key_file(cfg.key_file);
+    auto key = files::read_or_create_key_file(cfg.key_file);
     if (!key) return key.error();
     if (!key->warning.empty()) spdlog::warn("{}", key->warning);
     if (key->created) spdlog::info("generated a new relay key in {}", cfg.key_file);

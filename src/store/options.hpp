@@ -8,7 +8,7 @@
 namespace wsn::store {
 
 struct LmdbOptions {
-    std::string dir = "wsn-data";         // created if missing
+    std::string dir;                      // created if missing (the relay's default: relay::kDefaultDataDir)
     uint64_t map_size = 1ull << 40;       // LMDB map: address space, not disk (sparse); the
                                           // most the file may grow to (then: storage full)
     bool sync = true;                     // fsync on commit (off only for benchmarks/imports:

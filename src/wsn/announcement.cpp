@@ -28,11 +28,7 @@ std::optional<Network> network(std::string_view s) {
 Scheme carrier(Scheme s) { return s == Scheme::wsn ? Scheme::ws : s == Scheme::wsns ? Scheme::wss : s; }
 
 // "host[:port]" as in a URI authority, default port omitted.
-std::string authority(const Address& a) {
-    std::string out = a.host.kind == HostKind::ipv6 ? "[" + a.host.name + "]" : a.host.name;
-    if (a.port != default_port(a.scheme)) out += ":" + std::to_string(a.port);
-    return out;
-}
+std::string authority(const Address& a) { return format_host_port(a.host.name, a.port, default_port(a.scheme)); }
 
 std::string tag_name(size_t index) { return "transport tag " + std::to_string(index); }
 

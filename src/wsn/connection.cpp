@@ -1,15 +1,10 @@
 #include "wsn/connection.hpp"
 
-#include <cstdlib>
+#include "util/require.hpp"
 
 namespace wsn {
 
 namespace {
-
-// API misuse is a caller bug: abort in every build (see STYLE.md).
-void require(bool ok) {
-    if (!ok) std::abort();
-}
 
 template <size_t N>
 std::vector<uint8_t> bytes(const std::array<uint8_t, N>& a) {

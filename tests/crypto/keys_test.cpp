@@ -1,6 +1,10 @@
 // secp256k1 keys: BIP-340 vectors, NIP-44 conversation keys (x-only lifting), parity handling.
 #include <gtest/gtest.h>
 
+#include <secp256k1.h>
+#include <secp256k1_ecdh.h>
+
+#include <cstring>
 #include <sstream>
 
 #include "crypto/keys.hpp"
@@ -18,6 +22,21 @@ std::vector<std::string> split_csv(const std::string& line) {
     std::string cell;
     while (std::getline(ss, cell, ',')) out.push_back(cell);
     if (!line.empty() && line.back() == ',') out.push_back("");
+    return out;
+}
+
+// The x coordinate of k·P, unhashed: the shared secret NIP-44 feeds to HKDF. The
+// product has no use for it (BOLT 8 hashes the point), so it lives with its tests.
+Secret32 ecdh_x(const SecretKey& k, const PublicKey& p) {
+    secp256k1_pubkey pk;
+    if (!secp256k1_ec_pubkey_parse(secp256k1_context_static, &pk, p.bytes.data(), p.bytes.size())) std::abort();
+    auto copy_x = [](unsigned char* output, const unsigned char* x32, const unsigned char*, void*) {
+        std::memcpy(output, x32, 32);
+        return 1;
+    };
+    Secret32 out;
+    if (!secp256k1_ecdh(secp256k1_context_static, out.data(), &pk, k.secret().data(), copy_x, nullptr))
+        std::abort();
     return out;
 }
 

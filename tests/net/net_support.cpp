@@ -20,7 +20,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "wsn/net/self_signed.hpp"
+#include "support/self_signed.hpp"
 
 namespace wsn::test {
 
@@ -126,7 +126,7 @@ const TestCert& test_cert() {
     static TempDir dir;
     static TestCert cert = [] {
         TestCert c{dir.path + "/cert.pem", dir.path + "/key.pem"};
-        auto st = net::generate_self_signed_cert(c.cert, c.key);
+        auto st = generate_self_signed_cert(c.cert, c.key);
         if (!st) throw std::runtime_error(st.error().message);
         return c;
     }();

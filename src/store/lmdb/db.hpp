@@ -11,12 +11,15 @@
 #include "store/lmdb/env.hpp"
 #include "store/lmdb/record.hpp"
 #include "store/lmdb/lmdb_store.hpp"
+#include "store/lmdb/schema.hpp"
 
 namespace wsn::store::lmdb {
 
+// One handle per sub-database of schema.hpp, named as it is.
 struct Dbs {
-    MDB_dbi meta, events, id, created_at, pubkey, kind, pubkey_kind, tag, replace, deleted_id, deleted_addr,
-        expiration;
+#define WSN_LMDB_MEMBER(name) MDB_dbi name = 0;
+    WSN_LMDB_DATABASES(WSN_LMDB_MEMBER)
+#undef WSN_LMDB_MEMBER
 };
 
 // What a ReadTxn holds; named apart from ReadTxn::Impl so helpers may use it.

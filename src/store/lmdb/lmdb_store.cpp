@@ -179,15 +179,11 @@ Result<std::unique_ptr<LmdbStore>> LmdbStore::open(const LmdbOptions& opts) {
         impl->env = lmdb::Env::open(opts.dir, opts.map_size, schema::kDatabaseCount, opts.max_readers, flags);
         lmdb::Txn txn(impl->env.get(), false);
         Dbs& d = impl->dbs;
-        std::pair<MDB_dbi*, const char*> names[] = {
-            {&d.meta, schema::kMeta},           {&d.events, schema::kEvents},
-            {&d.id, schema::kId},               {&d.created_at, schema::kCreatedAt},
-            {&d.pubkey, schema::kPubkey},       {&d.kind, schema::kKind},
-            {&d.pubkey_kind, schema::kPubkeyKind}, {&d.tag, schema::kTag},
-            {&d.replace, schema::kReplace},     {&d.deleted_id, schema::kDeletedId},
-            {&d.deleted_addr, schema::kDeletedAddr}, {&d.expiration, schema::kExpiration},
+        const std::pair<MDB_dbi*, const char*> names[] = {
+#define WSN_LMDB_OPEN(name) {&d.name, #name},
+            WSN_LMDB_DATABASES(WSN_LMDB_OPEN)
+#undef WSN_LMDB_OPEN
         };
-        static_assert(std::size(names) == schema::kDatabaseCount);
         for (auto [dbi, name] : names) lmdb::check(mdb_dbi_open(txn.get(), name, MDB_CREATE, dbi), name);
 
         auto version = lmdb::get(txn.get(), d.meta, schema::kMetaVersion);

@@ -26,6 +26,7 @@
 // full filter, so a hash collision cannot produce a wrong answer.
 #include <array>
 #include <cstdint>
+#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,19 +40,18 @@ namespace wsn::store::lmdb::schema {
 // is migrated at open (migrate.hpp). Index layouts are the same in both.
 inline constexpr uint32_t kVersion = 2;
 
-inline constexpr const char* kMeta = "meta";
-inline constexpr const char* kEvents = "events";
-inline constexpr const char* kId = "id";
-inline constexpr const char* kCreatedAt = "created_at";
-inline constexpr const char* kPubkey = "pubkey";
-inline constexpr const char* kKind = "kind";
-inline constexpr const char* kPubkeyKind = "pubkey_kind";
-inline constexpr const char* kTag = "tag";
-inline constexpr const char* kReplace = "replace";
-inline constexpr const char* kDeletedId = "deleted_id";
-inline constexpr const char* kDeletedAddr = "deleted_addr";
-inline constexpr const char* kExpiration = "expiration";
-inline constexpr unsigned kDatabaseCount = 12;
+// Every sub-database above, by its name in the file, which is also its member of Dbs
+// (db.hpp). The one list: Dbs, the open (lmdb_store.cpp) and the tests expand it.
+#define WSN_LMDB_DATABASES(X) \
+    X(meta) X(events) X(id) X(created_at) X(pubkey) X(kind) X(pubkey_kind) X(tag) X(replace) X(deleted_id) \
+    X(deleted_addr) X(expiration)
+
+#define WSN_LMDB_NAME(name) #name,
+inline constexpr const char* kDatabases[] = {WSN_LMDB_DATABASES(WSN_LMDB_NAME)};
+#undef WSN_LMDB_NAME
+inline constexpr unsigned kDatabaseCount = std::size(kDatabases);
+inline constexpr const char* kMeta = kDatabases[0];
+inline constexpr const char* kEvents = kDatabases[1];
 
 inline constexpr std::string_view kMetaVersion = "version";
 inline constexpr std::string_view kMetaNextSeq = "next_seq";

@@ -1,4 +1,4 @@
-#include "wsn/net/self_signed.hpp"
+#include "support/self_signed.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-namespace wsn::net {
+namespace wsn::test {
 namespace {
 
 template <class T, void (*F)(T*)>
@@ -112,4 +112,4 @@ Status generate_self_signed_cert(const std::string& cert_file, const std::string
     return write_pem(cert_file, 0644, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
 }
 
-}  // namespace wsn::net
+}  // namespace wsn::test

@@ -1,4 +1,4 @@
-#include "nostr/key_file.hpp"
+#include "files/key_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include "crypto/secret.hpp"
 #include "nostr/nip19.hpp"
 
-namespace wsn::nostr {
+namespace wsn::files {
 namespace {
 
 // Long enough for an nsec line with some trailing whitespace; a key file is never larger.
@@ -115,7 +115,7 @@ Result<KeyFile> read_key_file(const std::string& path) {
                                         ? Result<crypto::SecretKey>(err("key file is too large to be a key file"))
                                     : text.find('\n') != std::string_view::npos
                                         ? Result<crypto::SecretKey>(err("key file must hold a single line"))
-                                        : parse_secret_key(text);
+                                        : nostr::parse_secret_key(text);
     crypto::wipe(buf.data(), buf.size());
     if (!key) return err("key file " + path + ": " + key.error().message);
 
@@ -126,18 +126,6 @@ Result<KeyFile> read_key_file(const std::string& path) {
     return out;
 }
 
-Result<crypto::SecretKey> parse_secret_key(std::string_view text) {
-    if (text.size() > 5) {
-        char prefix[5];
-        for (size_t i = 0; i < 5; ++i) prefix[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
-        if (std::string_view(prefix, 5) == "nsec1") return decode_nsec(text);
-    }
-    if (text.size() != 64) return err("expected 64 hex characters or an nsec");
-    auto key = crypto::SecretKey::from_hex(text);
-    if (!key) return err("not a valid secret key (64 hex characters, nonzero, below the group order)");
-    return key;
-}
-
 Result<KeyFile> read_or_create_key_file(const std::string& path) {
     struct stat st;
     if (::lstat(path.c_str(), &st) == 0 || errno != ENOENT) return read_key_file(path);
@@ -146,4 +134,4 @@ Result<KeyFile> read_or_create_key_file(const std::string& path) {
     return kf;
 }
 
-}  // namespace wsn::nostr
+}  // namespace wsn::files

@@ -1,5 +1,6 @@
 #pragma once
-// A self-signed certificate for a wsns/wss listener. The certificate is never the
+// Test and benchmark support: a self-signed certificate for a wsns/wss listener
+// (an operator brings their own, docs/relay.md). The certificate is never the
 // relay's identity (the Noise key is); it only lets TLS-only networks and
 // TLS-terminating proxies carry the connection.
 #include <string>
@@ -7,7 +8,7 @@
 
 #include "util/result.hpp"
 
-namespace wsn::net {
+namespace wsn::test {
 
 // Writes a fresh EC P-256 key (mode 0600) and a self-signed X.509 certificate valid for
 // `days`, with the subject alternative names given ("localhost", "127.0.0.1", "::1"
@@ -18,4 +19,4 @@ namespace wsn::net {
                                                                                         "::1"},
                                                int days = 3650);
 
-}  // namespace wsn::net
+}  // namespace wsn::test

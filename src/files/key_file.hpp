@@ -1,18 +1,19 @@
 #pragma once
 // Key files: one line holding a secret key as 64 hex characters (written
-// lowercase; an nsec1... line is accepted on read). Created with mode 0600.
+// lowercase; an nsec1... line is accepted on read, nostr::parse_secret_key).
+// Created with mode 0600. This layer (src/files/) is the file I/O the pure
+// layers below it leave out.
 //
 // Permissions on read, like ssh's but a little softer: a key file that group or
 // others may write is refused (someone could swap the identity); one they may
 // read is accepted with a warning for the caller to print (containers often
 // mount secrets 0644 / 0444).
 #include <string>
-#include <string_view>
 
 #include "crypto/keys.hpp"
 #include "util/result.hpp"
 
-namespace wsn::nostr {
+namespace wsn::files {
 
 // Creates `path` with mode 0600 and writes the key. Never overwrites: fails with
 // "... already exists" if the path exists (O_CREAT|O_EXCL, no symlink followed).
@@ -33,8 +34,5 @@ struct KeyFile {
 // A service's own key (relay, gateway): read from `path`, or, when there is no file
 // yet, a new random key written there (as write_key_file does) and returned.
 [[nodiscard]] Result<KeyFile> read_or_create_key_file(const std::string& path);
-
-// A secret key as written in a key file: 64 hex characters (either case) or an nsec.
-[[nodiscard]] Result<crypto::SecretKey> parse_secret_key(std::string_view text);
 
 }  // namespace wsn::nostr

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "nostr/key_file.hpp"
+#include "files/key_file.hpp"
 #include "nostr/nip19.hpp"
 
-namespace wsn::nostr {
+namespace wsn::files {
 namespace {
 
 namespace fs = std::filesystem;
@@ -79,7 +79,7 @@ TEST_F(KeyFileTest, ReadsHexOfEitherCaseAndNsecWithLineEndings) {
                              std::string(kNsec) + "\n"}) {
         auto k = read_key_file(write_text("k", text));
         ASSERT_TRUE(k.ok()) << k.error().message;
-        EXPECT_EQ(encode_npub(k->key.xonly_pubkey()), kNpub);
+        EXPECT_EQ(nostr::encode_npub(k->key.xonly_pubkey()), kNpub);
         fs::remove(path("k"));
     }
 }
@@ -128,4 +128,4 @@ TEST_F(KeyFileTest, OtherFailures) {
 }
 
 }  // namespace
-}  // namespace wsn::nostr
+}  // namespace wsn::files

@@ -1,4 +1,4 @@
-#include "loadgen/session.hpp"
+#include "loadgen/common.hpp"
 
 #include <algorithm>
 
