@@ -32,6 +32,13 @@ void append_filters(std::string& out, std::string_view type, const std::string& 
     out += ']';
 }
 
+// ,"<hex>"] closing a NEG-OPEN or NEG-MSG.
+void append_hex_field(std::string& out, std::string_view bytes) {
+    out += ",\"";
+    out += to_hex(std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+    out += "\"]";
+}
+
 }  // namespace
 
 std::string to_json(const ClientMessage& m) {
@@ -51,6 +58,20 @@ std::string to_json(const ClientMessage& m) {
                    [&](const ClientAuth& c) {
                        out += "[\"AUTH\",";
                        append_json(out, c.event);
+                       out += ']';
+                   },
+                   [&](const ClientNegOpen& c) {
+                       append_type_and_sub(out, "NEG-OPEN", c.sub_id);
+                       out += ',';
+                       append_json(out, c.filter);
+                       append_hex_field(out, c.message);
+                   },
+                   [&](const ClientNegMsg& c) {
+                       append_type_and_sub(out, "NEG-MSG", c.sub_id);
+                       append_hex_field(out, c.message);
+                   },
+                   [&](const ClientNegClose& c) {
+                       append_type_and_sub(out, "NEG-CLOSE", c.sub_id);
                        out += ']';
                    },
                },
@@ -100,6 +121,16 @@ std::string to_json(const RelayMessage& m) {
                    [&](const RelayAuth& r) {
                        out += "[\"AUTH\",";
                        append_json_string(out, r.challenge);
+                       out += ']';
+                   },
+                   [&](const RelayNegMsg& r) {
+                       append_type_and_sub(out, "NEG-MSG", r.sub_id);
+                       append_hex_field(out, r.message);
+                   },
+                   [&](const RelayNegErr& r) {
+                       append_type_and_sub(out, "NEG-ERR", r.sub_id);
+                       out += ',';
+                       append_json_string(out, r.message);
                        out += ']';
                    },
                },

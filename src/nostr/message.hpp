@@ -31,7 +31,21 @@ struct ClientCount {
 struct ClientAuth {
     Event event;  // kind 22242 expected; the relay checks that
 };
-using ClientMessage = std::variant<ClientEvent, ClientReq, ClientClose, ClientCount, ClientAuth>;
+// NIP-77 negentropy sync. `message` holds the protocol's bytes (hex on the wire).
+struct ClientNegOpen {
+    std::string sub_id;
+    Filter filter;
+    std::string message;
+};
+struct ClientNegMsg {
+    std::string sub_id;
+    std::string message;
+};
+struct ClientNegClose {
+    std::string sub_id;
+};
+using ClientMessage = std::variant<ClientEvent, ClientReq, ClientClose, ClientCount, ClientAuth, ClientNegOpen,
+                                   ClientNegMsg, ClientNegClose>;
 
 // Relay to client.
 struct RelayEvent {
@@ -62,8 +76,16 @@ struct RelayCount {
 struct RelayAuth {
     std::string challenge;
 };
-using RelayMessage =
-    std::variant<RelayEvent, RelayOk, RelayEose, RelayClosed, RelayNotice, RelayCount, RelayAuth>;
+struct RelayNegMsg {  // NIP-77, as ClientNegMsg
+    std::string sub_id;
+    std::string message;
+};
+struct RelayNegErr {
+    std::string sub_id;
+    std::string message;  // "<prefix>: <reason>" ("blocked: ...", "closed: ...")
+};
+using RelayMessage = std::variant<RelayEvent, RelayOk, RelayEose, RelayClosed, RelayNotice, RelayCount, RelayAuth,
+                                  RelayNegMsg, RelayNegErr>;
 
 std::string to_json(const ClientMessage& m);
 std::string to_json(const RelayMessage& m);

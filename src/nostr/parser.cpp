@@ -276,6 +276,16 @@ Status read_filters(array msg, size_t first, const Limits& lim, std::vector<Filt
     return Ok{};
 }
 
+// A NIP-77 message: hex on the wire, returned as its bytes.
+Status read_neg_message(element v, std::string& out) {
+    std::string_view hex;
+    WSN_TRY(read_string(v, "negentropy message", hex));
+    auto bytes = from_hex(hex);
+    if (!bytes) return invalid("negentropy message is not hex");
+    out.assign(bytes->begin(), bytes->end());
+    return Ok{};
+}
+
 Status expect_size(array msg, std::string_view type, size_t n) {
     if (msg.size() != n)
         return invalid("\"" + std::string(type) + "\" message must have " + std::to_string(n) + " elements, not " +
@@ -404,6 +414,25 @@ Result<ClientMessage> Parser::parse_client_message(std::string_view json) {
         if (type == "REQ") return ClientMessage{ClientReq{std::move(sub), std::move(filters)}};
         return ClientMessage{ClientCount{std::move(sub), std::move(filters)}};
     }
+    if (type == "NEG-OPEN" || type == "NEG-MSG" || type == "NEG-CLOSE") {
+        context_.command = Command::neg;
+        if (msg.size() < 2) return invalid("\"" + std::string(type) + "\" message needs a subscription id");
+        std::string sub;
+        WSN_TRY(read_sub_id(at(1), limits_, sub));
+        context_.sub_id = sub;
+        if (type == "NEG-CLOSE") {
+            WSN_TRY(expect_size(msg, type, 2));
+            return ClientMessage{ClientNegClose{std::move(sub)}};
+        }
+        bool open = type == "NEG-OPEN";
+        WSN_TRY(expect_size(msg, type, open ? 4 : 3));
+        std::string bytes;
+        WSN_TRY(read_neg_message(at(open ? 3 : 2), bytes));
+        if (!open) return ClientMessage{ClientNegMsg{std::move(sub), std::move(bytes)}};
+        Filter f;
+        WSN_TRY(read_filter(at(2), limits_, f));
+        return ClientMessage{ClientNegOpen{std::move(sub), std::move(f), std::move(bytes)}};
+    }
     if (type == "CLOSE") {
         context_.command = Command::close;
         WSN_TRY(expect_size(msg, type, 2));
@@ -484,6 +513,20 @@ Result<RelayMessage> Parser::parse_relay_message(std::string_view json) {
             m.hll = from_hex_fixed<256>(hex);
             if (!m.hll) return invalid("hll must be 512 hex characters (256 registers)");
         }
+        return RelayMessage{std::move(m)};
+    }
+    if (type == "NEG-MSG") {
+        WSN_TRY(expect_size(msg, type, 3));
+        RelayNegMsg m;
+        WSN_TRY(read_sub_id(at(1), limits_, m.sub_id));
+        WSN_TRY(read_neg_message(at(2), m.message));
+        return RelayMessage{std::move(m)};
+    }
+    if (type == "NEG-ERR") {
+        WSN_TRY(expect_size(msg, type, 3));
+        RelayNegErr m;
+        WSN_TRY(read_sub_id(at(1), limits_, m.sub_id));
+        WSN_TRY(text(2, "NEG-ERR message", m.message));
         return RelayMessage{std::move(m)};
     }
     if (type == "AUTH") {

@@ -21,7 +21,7 @@ namespace wsn::nostr {
 // OK false for an EVENT whose id was readable, CLOSED for a REQ/COUNT whose
 // subscription id was readable, otherwise NOTICE.
 struct ErrorContext {
-    enum class Command { unknown, event, req, close, count, auth };
+    enum class Command { unknown, event, req, close, count, auth, neg };  // neg: NEG-OPEN, NEG-MSG, NEG-CLOSE
     Command command = Command::unknown;
     std::optional<Id> event_id;
     std::optional<std::string> sub_id;

@@ -60,6 +60,7 @@ constexpr Section kSections[] = {
     {"auth", "NIP-42 authentication. A wsn client counts as authenticated as the key it presented in the handshake."},
     {"policy", "Who may write what. Pubkeys are 64 lowercase hex characters."},
     {"rate_limits", "Token buckets: per_second tokens are added up to burst; each message takes one. per_second = 0 turns a limit off."},
+    {"sync", "NIP-77 negentropy set reconciliation (wsn sync, strfry sync, nostr-tools): what one sync may cost (docs/sync.md)."},
     {"threads", "Thread counts."},
 };
 
@@ -114,6 +115,11 @@ const Key kKeys[] = {
     {"policy", "deny_kinds", Kinds{&Config::deny_kinds}, "These kinds are refused."},
     {"policy", "plugin", Text{&Config::write_policy_plugin}, "Write-policy command, run with /bin/sh -c: one JSON line in per event, one answer line out (see docs/relay.md).", R"("/etc/wsn/policy.py")"},
     {"policy", "plugin_timeout", Duration{&Config::write_policy_timeout}, "Seconds the plugin has to answer one event; then the event is refused and the plugin restarted."},
+
+    {"sync", "max_sessions", Count{&Config::sync_max_sessions}, "Negentropy sessions (NEG-OPEN) open at once on one connection; past it NEG-OPEN is answered NEG-ERR \"blocked: ...\"."},
+    {"sync", "max_records", Count{&Config::sync_max_records}, "Events one sync may cover (its filter's matches); past it NEG-ERR \"blocked: ...\". Each costs 72 bytes of memory while the session is open."},
+    {"sync", "idle_timeout", Duration{&Config::sync_idle_timeout}, "Seconds a session may wait for the client's next NEG-MSG; then it is closed with NEG-ERR \"closed: ...\"."},
+    {"sync", "frame_size", Count{&Config::sync_frame_size}, "Largest negentropy message the relay sends, in bytes (hex-encoded in NEG-MSG, so the JSON is about twice as long); at least 4096."},
 
     {"rate_limits", "events_per_ip", Rate{&Config::events_per_ip}, "EVENT messages per client IP address."},
     {"rate_limits", "events_per_pubkey", Rate{&Config::events_per_pubkey}, "EVENT messages per event author."},

@@ -79,6 +79,12 @@ struct Config {
     RateLimit events_per_pubkey{10, 50};
     RateLimit reqs_per_ip{20, 100};
 
+    // [sync] (NIP-77 negentropy)
+    size_t sync_max_sessions = 4;          // open NEG-OPEN sessions per connection
+    size_t sync_max_records = 1'000'000;   // events one sync may cover; more: NEG-ERR blocked
+    std::chrono::milliseconds sync_idle_timeout{60000};  // a session without NEG-MSG is closed
+    size_t sync_frame_size = 60'000;       // bytes per negentropy message we send (hex doubles it)
+
     // [threads]
     unsigned verifier_threads = 0;  // 0 = one per core
     unsigned io_threads = 1;        // 0 = one per core

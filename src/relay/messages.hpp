@@ -56,6 +56,15 @@ struct CloseConn { uint64_t conn; };
 }  // namespace req
 using ReqMsg = std::variant<req::Open, req::Count, req::Close, req::CloseConn>;
 
+// To the negentropy worker (NIP-77); `message` holds the protocol's bytes.
+namespace neg {
+struct Open { uint64_t conn; std::string sub; nostr::Filter filter; std::string message; };
+struct Msg { uint64_t conn; std::string sub; std::string message; };
+struct Close { uint64_t conn; std::string sub; };
+struct CloseConn { uint64_t conn; };
+}  // namespace neg
+using NegMsg = std::variant<neg::Open, neg::Msg, neg::Close, neg::CloseConn>;
+
 // To the live monitor.
 namespace mon {
 // A subscription whose stored part ran on a snapshot that holds every batch up to

@@ -11,6 +11,7 @@
 #include "relay/monitor.hpp"
 #include "relay/nip11.hpp"
 #include "relay/policy_worker.hpp"
+#include "relay/neg_worker.hpp"
 #include "relay/query_worker.hpp"
 #include "relay/verifier.hpp"
 #include "relay/write_policy.hpp"
@@ -24,7 +25,7 @@ namespace wsn::relay {
 struct Relay::Impl {
     Shared sh;
     std::vector<std::thread> verifiers;
-    std::thread policy, writer, query, monitor, feed;
+    std::thread policy, writer, query, neg, monitor, feed;
     std::unique_ptr<FeedReader> feed_reader;
 };
 
@@ -146,6 +147,7 @@ void Relay::run() {
     if (sh.write_policy) impl_->policy = std::thread([&sh] { PolicyWorker(sh).run(); });
     impl_->writer = std::thread([&sh] { Writer(sh).run(); });
     impl_->query = std::thread([&sh] { QueryWorker(sh).run(); });
+    impl_->neg = std::thread([&sh] { NegWorker(sh).run(); });
     impl_->monitor = std::thread([&sh] { Monitor(sh).run(); });
     if (sh.feed) {
         impl_->feed_reader = std::make_unique<FeedReader>(sh, *sh.feed);
@@ -163,6 +165,8 @@ void Relay::run() {
     impl_->writer.join();
     sh.query_inbox.close();
     impl_->query.join();
+    sh.neg_inbox.close();
+    impl_->neg.join();
     if (impl_->feed_reader) {
         impl_->feed_reader->stop();
         impl_->feed.join();

@@ -26,6 +26,10 @@ void Shared::send_closed(uint64_t conn, std::string_view sub, std::string_view m
     server->send(conn, nostr::to_json(nostr::RelayMessage{nostr::RelayClosed{std::string(sub), std::string(message)}}));
 }
 
+void Shared::send_neg_err(uint64_t conn, std::string_view sub, std::string_view message) {
+    server->send(conn, nostr::to_json(nostr::RelayMessage{nostr::RelayNegErr{std::string(sub), std::string(message)}}));
+}
+
 void Shared::send_notice(uint64_t conn, std::string_view message) {
     server->send(conn, nostr::to_json(nostr::RelayMessage{nostr::RelayNotice{std::string(message)}}));
 }

@@ -42,6 +42,7 @@ struct Shared {
     Inbox<CheckPolicy> policy_inbox;  // used only with a write_policy
     Inbox<AddEvent> writer_inbox;
     Inbox<ReqMsg> query_inbox;
+    Inbox<NegMsg> neg_inbox;
     Inbox<MonitorMsg> monitor_inbox;
 
     // Number of the last batch of stored events handed to the monitor (by the writer, or
@@ -60,6 +61,7 @@ struct Shared {
     void send_closed(uint64_t conn, std::string_view sub, std::string_view message);
     void send_notice(uint64_t conn, std::string_view message);
     void send_event(uint64_t conn, std::string_view sub, std::string_view event_json);
+    void send_neg_err(uint64_t conn, std::string_view sub, std::string_view message);  // NIP-77
 };
 
 // Seconds since the Unix epoch, and monotonic seconds for rate limits

@@ -43,6 +43,7 @@ void Verifier::run() {
                         }
                         conns_.erase(v.conn);
                         sh_.query_inbox.push(req::CloseConn{v.conn});
+                        sh_.neg_inbox.push(neg::CloseConn{v.conn});
                     }
                 },
                 m);
@@ -70,6 +71,8 @@ void Verifier::reject(uint64_t conn, const Error& e) {
         sh_.send_ok(conn, *ctx.event_id, false, e.message);
     else if ((ctx.command == C::req || ctx.command == C::count) && ctx.sub_id)
         sh_.send_closed(conn, *ctx.sub_id, e.message);
+    else if (ctx.command == C::neg && ctx.sub_id)
+        sh_.send_neg_err(conn, *ctx.sub_id, e.message);
     else
         sh_.send_notice(conn, e.message);
 }
@@ -91,7 +94,16 @@ void Verifier::text(uint64_t conn, std::string text) {
             else if constexpr (std::is_same_v<T, nostr::ClientReq>) on_req(c, m);
             else if constexpr (std::is_same_v<T, nostr::ClientCount>) on_count(c, m);
             else if constexpr (std::is_same_v<T, nostr::ClientClose>) on_close(c, m);
-            else on_auth(c, m);
+            else if constexpr (std::is_same_v<T, nostr::ClientNegOpen>) on_neg_open(c, m);
+            else if constexpr (std::is_same_v<T, nostr::ClientNegMsg>) {
+                sh_.metrics.messages.inc("NEG-MSG");
+                sh_.neg_inbox.push(neg::Msg{conn, std::move(m.sub_id), std::move(m.message)});
+            } else if constexpr (std::is_same_v<T, nostr::ClientNegClose>) {
+                sh_.metrics.messages.inc("NEG-CLOSE");
+                sh_.neg_inbox.push(neg::Close{conn, std::move(m.sub_id)});
+            } else {
+                on_auth(c, m);
+            }
         },
         *parsed);
 }
@@ -169,6 +181,16 @@ void Verifier::on_close(Conn& c, nostr::ClientClose& m) {
     sh_.metrics.messages.inc("CLOSE");
     c.subs.erase(m.sub_id);
     sh_.query_inbox.push(req::Close{c.info.id, std::move(m.sub_id)});
+}
+
+// A sync reads like a REQ: the same authentication rule and rate limit.
+void Verifier::on_neg_open(Conn& c, nostr::ClientNegOpen& m) {
+    sh_.metrics.messages.inc("NEG-OPEN");
+    auto refuse = [&](std::string_view why) { sh_.send_neg_err(c.info.id, m.sub_id, why); };
+    if (sh_.cfg.auth_required_read && c.authed.empty())
+        return refuse("auth-required: this relay requires authentication to read");
+    if (!allow_req(c)) return refuse("rate-limited: too many requests, slow down");
+    sh_.neg_inbox.push(neg::Open{c.info.id, std::move(m.sub_id), std::move(m.filter), std::move(m.message)});
 }
 
 // NIP-42: kind 22242, our challenge, recent, signed, for our URL (when configured).

@@ -33,6 +33,8 @@ private:
     void on_req(Conn& c, nostr::ClientReq& m);
     void on_count(Conn& c, nostr::ClientCount& m);
     void on_close(Conn& c, nostr::ClientClose& m);
+    // NIP-77: NEG-OPEN, NEG-MSG, NEG-CLOSE go to the negentropy worker (neg_worker.hpp).
+    void on_neg_open(Conn& c, nostr::ClientNegOpen& m);
     void on_auth(Conn& c, nostr::ClientAuth& m);
     void reject(uint64_t conn, const Error& e);
     bool allow_req(const Conn& c);

@@ -55,6 +55,7 @@ struct StoredEvent {
     uint64_t seq;              // the backend's id for the event, increasing with insertion
     int64_t created_at;
     std::string_view json;     // the compact JSON (see above); valid during the emit call only
+    nostr::Id id{};
 };
 using Emit = std::function<void(const StoredEvent&)>;
 
@@ -85,6 +86,22 @@ public:
     virtual ~Count() = default;
     virtual bool step(uint64_t budget) = 0;
     virtual uint64_t total() const = 0;  // so far; final once step returned true
+};
+
+// NIP-77: what a negentropy sync fingerprints, (created_at, id), of each event matching
+// any of the filters (`limit` ignored, expired events left out), in no particular order
+// and without the events themselves. Sliced like Query: step() does about `budget` units
+// of work, appends what it found to `out`, and returns true when complete; a scan stops
+// once it has found more than its max_items (so the caller can tell "too many").
+struct IdItem {
+    int64_t created_at = 0;
+    nostr::Id id{};
+};
+
+class IdScan {
+public:
+    virtual ~IdScan() = default;
+    virtual bool step(uint64_t budget, std::vector<IdItem>& out) = 0;
 };
 
 // What a shared store (PostgreSQL) reports of the events committed by any frontend,
@@ -122,6 +139,10 @@ public:
     virtual std::unique_ptr<Query> query(std::vector<nostr::Filter> filters, uint64_t max_limit,
                                          int64_t now) const = 0;
     virtual std::unique_ptr<Count> count(std::vector<nostr::Filter> filters, int64_t now) const = 0;
+
+    // See IdScan. Thread-safe like query(); LMDB reads one snapshot, PostgreSQL one statement.
+    virtual std::unique_ptr<IdScan> scan_ids(std::vector<nostr::Filter> filters, uint64_t max_items,
+                                             int64_t now) const = 0;
 
     // Deletes every stored event matching the filter, `limit` ignored (operator
     // command; deletions are not remembered, so the events may be sent again); returns how many.

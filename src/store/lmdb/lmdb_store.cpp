@@ -153,6 +153,32 @@ private:
     uint64_t n_ = 0;
 };
 
+// The interface's IdScan: the REQ query without limits, on one snapshot, keeping each
+// match's created_at and the id from its record (the JSON is never copied or parsed).
+class LmdbIdScan final : public IdScan {
+public:
+    LmdbIdScan(const LmdbStore& store, std::vector<nostr::Filter> filters, uint64_t max_items, int64_t now)
+        : txn_(store.begin_read()), q_(unlimited(std::move(filters)), max_items + 1, now), max_(max_items) {}
+    bool step(uint64_t budget, std::vector<IdItem>& out) override {
+        if (found_ > max_) return true;
+        bool done = q_.step(txn_, budget, [&](const StoredEvent& e) {
+            ++found_;
+            out.push_back(IdItem{e.created_at, e.id});
+        });
+        return done || found_ > max_;
+    }
+
+private:
+    static std::vector<nostr::Filter> unlimited(std::vector<nostr::Filter> filters) {
+        for (auto& f : filters) f.limit.reset();
+        return filters;
+    }
+    ReadTxn txn_;
+    IndexQuery q_;
+    uint64_t max_;
+    uint64_t found_ = 0;
+};
+
 // Read in each write transaction rather than cached, so another process (the
 // operator's command line) may write to the same store.
 uint64_t get_next_seq(MDB_txn* txn, const Dbs& dbs) {
@@ -240,6 +266,11 @@ std::unique_ptr<Query> LmdbStore::query(std::vector<nostr::Filter> filters, uint
 
 std::unique_ptr<Count> LmdbStore::count(std::vector<nostr::Filter> filters, int64_t now) const {
     return std::make_unique<LmdbCount>(*this, std::move(filters), now);
+}
+
+std::unique_ptr<IdScan> LmdbStore::scan_ids(std::vector<nostr::Filter> filters, uint64_t max_items,
+                                            int64_t now) const {
+    return std::make_unique<LmdbIdScan>(*this, std::move(filters), max_items, now);
 }
 
 Result<uint64_t> LmdbStore::erase(const nostr::Filter& filter) {

@@ -135,6 +135,7 @@ struct Stream {
     std::optional<Position> last;       // last candidate examined (dedupes sources)
     std::optional<Position> head;       // next match, not yet sent
     std::string_view head_json;
+    nostr::Id head_id{};
     uint64_t head_serial = 0;
 
     enum class Next { found, exhausted, paused };
@@ -189,6 +190,7 @@ struct Stream {
             if (!r || r->expired(ctx.now) || !record_matches(filter, *r)) continue;
             head = p;
             head_json = r->json;
+            head_id = r->id;
             head_serial = ctx.txn.serial;
             return Next::found;
         }
@@ -304,13 +306,17 @@ bool IndexQuery::step(ReadTxn& txn, uint64_t budget, const Emit& emit) {
         if (!best) return true;
         Position p = *best->head;
         std::string_view json = best->head_json;
+        nostr::Id id = best->head_id;
         bool present = true;
         if (best->head_serial != t.serial) {  // found in an earlier transaction: the view is gone
             auto r = load_record(t.txn, *t.dbs, p.seq);
             present = r && !r->expired(q.now);
-            if (present) json = r->json;
+            if (present) {
+                json = r->json;
+                id = r->id;
+            }
         }
-        if (present) emit(StoredEvent{p.seq, int64_t(p.created_at), json});
+        if (present) emit(StoredEvent{p.seq, int64_t(p.created_at), json, id});
         for (Stream& st : q.streams) {
             if (st.done || st.head != p) continue;
             st.head.reset();

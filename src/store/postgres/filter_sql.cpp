@@ -105,12 +105,13 @@ std::string page_sql(const std::vector<nostr::Filter>& filters, const std::vecto
             s.where.push_back("(" + s.at + ", " + s.seq + ") < (" + ref(p.int8(below->created_at)) + ", " +
                               ref(p.int8(below->seq)) + ")");
         if (!parts.empty()) parts += " UNION ALL ";
-        parts += "(" + s.sql("e.seq, e.created_at, e.json, " + std::to_string(i) + " AS f") + " ORDER BY " + s.at +
+        parts += "(" + s.sql("e.seq, e.created_at, e.json, " + std::to_string(i) + " AS f, encode(e.id, 'hex') AS id") +
+                 " ORDER BY " + s.at +
                  " DESC, " + s.seq + " DESC LIMIT " + ref(p.int8(int64_t(std::min<uint64_t>(limits[i], INT64_MAX)))) +
                  ")";
     }
     if (parts.empty()) return "";
-    return "SELECT seq, created_at, json, f FROM (" + parts + ") u ORDER BY created_at DESC, seq DESC";
+    return "SELECT seq, created_at, json, f, id FROM (" + parts + ") u ORDER BY created_at DESC, seq DESC";
 }
 
 std::string count_sql(const std::vector<nostr::Filter>& filters, int64_t now, Params& p) {
@@ -124,6 +125,20 @@ std::string count_sql(const std::vector<nostr::Filter>& filters, int64_t now, Pa
     }
     if (parts.empty()) return "SELECT 0";
     return "SELECT count(*) FROM (" + parts + ") u";
+}
+
+std::string ids_sql(const std::vector<nostr::Filter>& filters, uint64_t max_rows, int64_t now, Params& p) {
+    std::string parts;
+    for (const nostr::Filter& f : filters) {
+        nostr::Filter unlimited = f;
+        unlimited.limit.reset();
+        if (matches_nothing(unlimited)) continue;
+        if (!parts.empty()) parts += " UNION ";
+        parts += select_for(unlimited, now, p).sql("e.created_at, e.id");
+    }
+    if (parts.empty()) return "SELECT 0::bigint, '' WHERE false";
+    return "SELECT created_at, encode(id, 'hex') FROM (" + parts + ") u LIMIT " +
+           ref(p.int8(int64_t(std::min<uint64_t>(max_rows, INT64_MAX))));
 }
 
 std::string seqs_sql(const nostr::Filter& f, Params& p) {

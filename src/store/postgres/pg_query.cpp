@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "store/postgres/filter_sql.hpp"
+#include "util/hex.hpp"
 #include "store/postgres/pg_store.hpp"
 
 namespace wsn::store::pg {
@@ -12,6 +13,13 @@ namespace wsn::store::pg {
 namespace {
 
 constexpr uint64_t kMaxPageRows = 500;  // per filter and step
+
+// An id column selected as encode(id, 'hex').
+nostr::Id hex_id(std::string_view hex) {
+    auto id = from_hex_fixed<32>(hex);
+    if (!id) throw DbError("store: an event id in the database is not 32 bytes");
+    return *id;
+}
 
 class PgQuery final : public Query {
 public:
@@ -62,7 +70,7 @@ public:
         for (size_t i = 0; i < got.size();) {
             const Position pos = got[i].pos;
             if (cut && newer(*cut, pos)) break;
-            emit(StoredEvent{uint64_t(pos.seq), pos.created_at, rows.text(int(i), 2)});
+            emit(StoredEvent{uint64_t(pos.seq), pos.created_at, rows.text(int(i), 2), hex_id(rows.text(int(i), 4))});
             for (; i < got.size() && got[i].pos.seq == pos.seq; ++i) --remaining_[got[i].filter];
             below_ = pos;
         }
@@ -82,6 +90,29 @@ private:
     std::vector<uint64_t> remaining_;  // per filter: events its limit still allows
     int64_t now_;
     std::optional<Position> below_;    // the last event sent
+    bool done_ = false;
+};
+
+// One statement lists them all (bounded by max_items + 1 and by statement_timeout).
+class PgIdScan final : public IdScan {
+public:
+    PgIdScan(const PgStore& store, std::vector<nostr::Filter> filters, uint64_t max_items, int64_t now)
+        : store_(store), filters_(std::move(filters)), max_(max_items), now_(now) {}
+    bool step(uint64_t, std::vector<IdItem>& out) override {
+        if (done_) return true;
+        Params p;
+        std::string sql = ids_sql(filters_, max_ == UINT64_MAX ? max_ : max_ + 1, now_, p);
+        auto conn = store_.read_conn(false);
+        PgResult rows = conn->query(sql, p);
+        for (int i = 0; i < rows.rows(); ++i) out.push_back(IdItem{rows.int8(i, 0), hex_id(rows.text(i, 1))});
+        return done_ = true;
+    }
+
+private:
+    const PgStore& store_;
+    std::vector<nostr::Filter> filters_;
+    uint64_t max_;
+    int64_t now_;
     bool done_ = false;
 };
 
@@ -112,6 +143,11 @@ private:
 
 std::unique_ptr<Query> PgStore::query(std::vector<nostr::Filter> filters, uint64_t max_limit, int64_t now) const {
     return std::make_unique<PgQuery>(*this, std::move(filters), max_limit, now);
+}
+
+std::unique_ptr<IdScan> PgStore::scan_ids(std::vector<nostr::Filter> filters, uint64_t max_items,
+                                         int64_t now) const {
+    return std::make_unique<PgIdScan>(*this, std::move(filters), max_items, now);
 }
 
 std::unique_ptr<Count> PgStore::count(std::vector<nostr::Filter> filters, int64_t now) const {

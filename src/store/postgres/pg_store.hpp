@@ -30,6 +30,8 @@ public:
     Result<std::vector<WriteOutcome>> write(std::span<const WriteItem> batch, int64_t now) override;
     std::unique_ptr<Query> query(std::vector<nostr::Filter> filters, uint64_t max_limit, int64_t now) const override;
     std::unique_ptr<Count> count(std::vector<nostr::Filter> filters, int64_t now) const override;
+    std::unique_ptr<IdScan> scan_ids(std::vector<nostr::Filter> filters, uint64_t max_items,
+                                     int64_t now) const override;
     Result<uint64_t> erase(const nostr::Filter& filter) override;
     Result<uint64_t> purge_expired(int64_t now, uint64_t max_events) override;
     uint64_t event_count() const override;
