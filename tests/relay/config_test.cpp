@@ -171,6 +171,11 @@ events_per_ip = { per_second = 0.5, burst = 3 }
 events_per_pubkey = { per_second = 0, burst = 0 }
 reqs_per_ip = { per_second = 100, burst = 1000 }
 
+[sync]
+max_sessions = 2
+max_records = 5000
+idle_timeout = 30
+frame_size = 8192
 [threads]
 verifiers = 3
 io = 2
@@ -231,6 +236,10 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.reqs_per_ip.burst, 1000);
     EXPECT_EQ(c.verifier_threads, 3u);
     EXPECT_EQ(c.io_threads, 2u);
+    EXPECT_EQ(c.sync_max_sessions, 2u);
+    EXPECT_EQ(c.sync_max_records, 5000u);
+    EXPECT_EQ(c.sync_idle_timeout, std::chrono::milliseconds(30000));
+    EXPECT_EQ(c.sync_frame_size, 8192u);
 
     // The test above sets every key the example documents, and no other.
     std::set<std::string> set_here;
