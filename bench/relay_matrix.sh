@@ -32,6 +32,8 @@ cat > "$dir/bench.toml" <<'EOF'
 events_per_ip = { per_second = 0, burst = 0 }
 events_per_pubkey = { per_second = 0, burst = 0 }
 reqs_per_ip = { per_second = 0, burst = 0 }
+[limits]
+max_connections_per_ip = 0  # every bench client dials from one address
 EOF
 ulimit -n "$(ulimit -Hn)"
 port=$((20000 + RANDOM % 20000))
