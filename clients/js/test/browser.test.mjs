@@ -7,30 +7,22 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './support/chromium.mjs';
 import { compressedPublicKey, npubEncode, randomSecretKey, wrongKeyMessage } from '../dist/index.js';
 import { startMiniRelay } from './support/mini-relay.mjs';
 import { startCppRelay, wsnBin } from './support/cpp-relay.mjs';
 import { serveStatic } from './support/static-server.mjs';
 
 const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'demo');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-
 function suite(name, start) {
   describe(name, () => {
     let relay, site, browser;
     const pageErrors = [];
     before(async () => {
-      assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/deps.sh (apt-get install chromium)`);
       assert.ok(existsSync(join(demoDir, 'wsn-demo.js')), 'demo bundle missing: run npm run build');
       relay = await start();
       site = await serveStatic(demoDir);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-          '--disable-sync', '--no-first-run', '--disable-quic'],
-      });
+      browser = await launchChromium();
     });
     after(async () => {
       await browser?.close();

@@ -5,16 +5,14 @@
 // real relay, all on loopback.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './support/chromium.mjs';
 import { startCppRelay, wsnBin } from './support/cpp-relay.mjs';
 import { serveStatic } from './support/static-server.mjs';
-
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 function startProxy(args) {
   const child = spawn(wsnBin, ['proxy', '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,19 +64,13 @@ function tryRelay(proxyUrl) {
 describe('wsn proxy refuses web pages of other origins', { skip: wsnBin ? false : 'WSN_BIN is not set' }, () => {
   let relay, proxy, allowedSite, otherSite, browser, dir;
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/deps.sh (apt-get install chromium)`);
     dir = mkdtempSync(join(tmpdir(), 'wsn-origin-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>a page</title>');
     relay = await startCppRelay();
     allowedSite = await serveStatic(dir);
     otherSite = await serveStatic(dir);  // another port: another origin
     proxy = await startProxy(['--upstream', relay.address, '--allow-origin', allowedSite.url.replace(/\/$/, '')]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
