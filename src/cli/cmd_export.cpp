@@ -22,7 +22,7 @@ void register_export(CLI::App& app, Dispatch& dispatch) {
     dispatch.on(c, [f] {
         auto filter = build_filter(f->filter);
         if (!filter) return fail(filter.error().message, exit_usage);
-        return print_events(f->store, std::move(*filter));
+        return print_events(f->store, std::move(*filter), /*report=*/true);
     });
 }
 

@@ -2,9 +2,9 @@
 // (unless --no-verify) on every core, writing in large batches. It takes what the relay
 // would take: the same limits and event rules (relay/accept.hpp), from the relay's
 // config file with --config, from its defaults without.
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -15,8 +15,9 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "nostr/parser.hpp"
+#include "cli/progress.hpp"
 #include "cli/store_flags.hpp"
+#include "nostr/parser.hpp"
 #include "relay/accept.hpp"
 #include "relay/config.hpp"
 
@@ -56,6 +57,14 @@ void check_lines(const std::vector<std::string>& lines, size_t first, size_t ste
     }
 }
 
+// The input's size when it is a regular file (the share read gives the bar and the ETA).
+std::optional<uint64_t> input_size(const std::string& file) {
+    struct stat st {};
+    int r = file == "-" ? ::fstat(STDIN_FILENO, &st) : ::stat(file.c_str(), &st);
+    if (r != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return std::nullopt;
+    return uint64_t(st.st_size);
+}
+
 int run(const ImportFlags& f) {
     relay::Config cfg;
     if (!f.config_file.empty())
@@ -73,7 +82,9 @@ int run(const ImportFlags& f) {
     if (!st) return fail(st.error().message);
     store::Store& db = **st;
 
-    bool tty = isatty(STDERR_FILENO);
+    Progress progress("lines");
+    const std::optional<uint64_t> size = input_size(f.file);
+    uint64_t bytes_read = 0;
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     Counts n;
     uint64_t line_no = 0;
@@ -84,6 +95,7 @@ int run(const ImportFlags& f) {
     while (!eof) {
         lines.clear();
         while (lines.size() < f.batch && std::getline(*in, line)) {
+            bytes_read += line.size() + 1;
             if (!line.empty() && line.back() == '\r') line.pop_back();
             lines.push_back(std::move(line));
         }
@@ -104,6 +116,7 @@ int run(const ImportFlags& f) {
             if (lines[i].find_first_not_of(" \t") == std::string::npos) continue;  // blank line
             if (!events[i]) {
                 ++n.invalid;
+                progress.clear();
                 fmt::print(stderr, "line {}: {}\n", line_no, errors[i]);
                 continue;
             }
@@ -113,26 +126,28 @@ int run(const ImportFlags& f) {
             }
             if (std::string why = relay::event_refusal(cfg, events[i]->event(), now); !why.empty()) {
                 ++n.refused;
+                progress.clear();
                 fmt::print(stderr, "line {}: {}\n", line_no, why);
                 continue;
             }
             items.push_back(std::move(*events[i]));
         }
-        if (items.empty()) continue;
-        auto res = db.write(items, now);
-        if (!res) return fail("write failed: " + res.error().message);
-        for (auto o : *res) {
-            if (o == store::WriteOutcome::stored) ++n.stored;
-            else if (o == store::WriteOutcome::duplicate) ++n.duplicate;
-            else ++n.refused;
+        if (!items.empty()) {
+            auto res = db.write(items, now);
+            if (!res) {
+                progress.clear();
+                return fail("write failed: " + res.error().message);
+            }
+            for (auto o : *res) {
+                if (o == store::WriteOutcome::stored) ++n.stored;
+                else if (o == store::WriteOutcome::duplicate) ++n.duplicate;
+                else ++n.refused;
+            }
         }
-        if (tty) {
-            double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            fmt::print(stderr, "\r{} lines, {} stored, {:.0f} events/s   ", line_no, n.stored, line_no / std::max(s, 1e-9));
-        }
+        progress.update(line_no, size ? std::optional(double(bytes_read) / double(*size)) : std::nullopt);
     }
+    progress.clear();
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (tty) fmt::print(stderr, "\n");
     fmt::print(stderr,
                "imported {} lines in {:.2f} s ({:.0f} lines/s): {} stored, {} duplicate, {} invalid, "
                "{} refused (by the relay's rules, replaced, deleted or expired), {} ephemeral skipped\n",

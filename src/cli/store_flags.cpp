@@ -4,12 +4,15 @@
 #include <chrono>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "nostr/parser.hpp"
 #include "store/open.hpp"
 
@@ -90,21 +93,53 @@ Result<std::unique_ptr<store::Store>> open_store(const StoreFlags& f, bool sync)
     return store::open(so);
 }
 
-int print_events(const StoreFlags& sf, nostr::Filter filter) {
+namespace {
+
+// How many events the export will write, for its bar: counted first, from the indexes
+// where the filter allows (only on a terminal, where someone watches the bar).
+uint64_t export_total(const store::Store& db, const nostr::Filter& filter, int64_t now) {
+    auto c = db.count({filter}, now);
+    while (!c->step(100000)) {
+    }
+    return filter.limit ? std::min(c->total(), *filter.limit) : c->total();
+}
+
+}  // namespace
+
+int print_events(const StoreFlags& sf, nostr::Filter filter, bool report) {
     auto st = open_store(sf);
     if (!st) return fail(st.error().message);
     int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                       std::chrono::system_clock::now().time_since_epoch()).count();
-    auto q = (*st)->query({std::move(filter)}, std::numeric_limits<uint64_t>::max(), now);
+    auto t0 = std::chrono::steady_clock::now();
+    Progress progress("events");
+    uint64_t written = 0;
+    std::optional<uint64_t> total;
     Output out;
     try {
-        while (!q->step(100000, [&](const store::StoredEvent& e) { out.add(e); })) {
+        if (report && progress.on_terminal()) total = export_total(**st, filter, now);
+        auto q = (*st)->query({std::move(filter)}, std::numeric_limits<uint64_t>::max(), now);
+        bool done = false;
+        while (!done) {
+            done = q->step(10000, [&](const store::StoredEvent& e) {
+                out.add(e);
+                ++written;
+            });
+            if (report)
+                progress.update(written, total ? std::optional(double(written) / double(std::max<uint64_t>(*total, 1)))
+                                               : std::nullopt);
         }
     } catch (const store::DbError& e) {
         out.finish();
+        progress.clear();
         return fail(e.what());
     }
     out.finish();
+    progress.clear();
+    if (report) {
+        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        fmt::print(stderr, "exported {} events in {:.2f} s ({:.0f} events/s)\n", written, s, written / std::max(s, 1e-9));
+    }
     return 0;
 }
 

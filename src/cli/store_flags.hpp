@@ -26,8 +26,9 @@ void add_store_flags(CLI::App& cmd, StoreFlags& f);
 Result<std::unique_ptr<store::Store>> open_store(const StoreFlags& f, bool sync = true);
 
 // Prints the stored events matching `filter` as JSON lines, newest first, ties by id
-// (export, scan); returns the exit code.
-int print_events(const StoreFlags& f, nostr::Filter filter);
+// (export, scan); returns the exit code. `report` (export): a progress bar on a terminal
+// and a summary on stderr.
+int print_events(const StoreFlags& f, nostr::Filter filter, bool report = false);
 
 // A NIP-01 filter given as JSON on the command line (scan, delete); the error says what is wrong.
 Result<nostr::Filter> filter_from_json(const std::string& json);
