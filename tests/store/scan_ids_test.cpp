@@ -63,6 +63,7 @@ TEST_P(ScanIdsTest, StopsAfterMoreThanMaxItems) {
     put_all(events);
     EXPECT_EQ(scan({nostr::Filter{}}, kNow, 12).size(), 12u);
     EXPECT_EQ(scan({nostr::Filter{}}, kNow, 5).size(), 6u);  // one more than allowed: "too many"
+    EXPECT_EQ(scan({nostr::Filter{}}, kNow, UINT64_MAX).size(), 12u);  // no bound (wsn sync's own store)
 }
 
 TEST_P(ScanIdsTest, QueryAnswersCarryTheirIds) {

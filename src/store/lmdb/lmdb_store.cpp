@@ -158,7 +158,9 @@ private:
 class LmdbIdScan final : public IdScan {
 public:
     LmdbIdScan(const LmdbStore& store, std::vector<nostr::Filter> filters, uint64_t max_items, int64_t now)
-        : txn_(store.begin_read()), q_(unlimited(std::move(filters)), max_items + 1, now), max_(max_items) {}
+        : txn_(store.begin_read()),
+          q_(unlimited(std::move(filters)), max_items == UINT64_MAX ? max_items : max_items + 1, now),
+          max_(max_items) {}
     bool step(uint64_t budget, std::vector<IdItem>& out) override {
         if (found_ > max_) return true;
         bool done = q_.step(txn_, budget, [&](const StoredEvent& e) {
