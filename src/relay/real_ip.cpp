@@ -3,6 +3,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <charconv>
 
+#include "wsn/address.hpp"
+
 namespace wsn::relay {
 
 namespace {
@@ -61,19 +63,15 @@ Result<IpNetwork> parse_ip_network(std::string_view s) {
     return n;
 }
 
-std::optional<std::array<uint8_t, 16>> parse_ip(std::string_view s) {
+std::optional<std::array<uint8_t, 16>> parse_hop(std::string_view s) {
     s = trim(s);
-    if (s.starts_with('[')) {  // "[v6]" or "[v6]:port"
-        size_t close = s.find(']');
-        if (close == std::string_view::npos) return std::nullopt;
-        std::string_view after = s.substr(close + 1);
-        if (!after.empty() && !after.starts_with(':')) return std::nullopt;
-        return parse_bare(s.substr(1, close - 1));
-    }
-    // One colon: "v4:port"; more: a bare IPv6 address.
-    if (size_t colon = s.find(':'); colon != std::string_view::npos && s.find(':', colon + 1) == std::string_view::npos)
-        s = s.substr(0, colon);
-    return parse_bare(s);
+    // A bare IPv6 address (more than one ':', no brackets) is a hop without a port.
+    if (!s.starts_with('[') && s.find(':') != s.rfind(':')) return parse_bare(s);
+    auto hp = split_host_port(s);
+    if (!hp) return std::nullopt;
+    std::string_view host = hp->host;
+    if (host.starts_with('[')) host = host.substr(1, host.size() - 2);
+    return parse_bare(host);
 }
 
 std::string ip_text(const std::array<uint8_t, 16>& addr) {
@@ -83,7 +81,7 @@ std::string ip_text(const std::array<uint8_t, 16>& addr) {
 }
 
 std::string client_ip(std::string_view peer, std::string_view header, const std::vector<IpNetwork>& trusted) {
-    auto p = parse_ip(peer);
+    auto p = parse_hop(peer);
     if (!p) return std::string(peer);  // the socket's own text; not expected
     auto is_trusted = [&](const std::array<uint8_t, 16>& a) {
         for (const IpNetwork& n : trusted)
@@ -97,7 +95,7 @@ std::string client_ip(std::string_view peer, std::string_view header, const std:
         size_t comma = header.rfind(',');
         std::string_view hop = comma == std::string_view::npos ? header : header.substr(comma + 1);
         header = comma == std::string_view::npos ? std::string_view{} : header.substr(0, comma);
-        auto h = parse_ip(hop);
+        auto h = parse_hop(hop);
         if (!h) break;
         at = *h;
     }

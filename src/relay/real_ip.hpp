@@ -30,11 +30,11 @@ Result<IpNetwork> parse_ip_network(std::string_view s);
 // An address as a client or proxy writes it in a header or a socket gives it:
 // "1.2.3.4", "1.2.3.4:5678", "2001:db8::1", "[2001:db8::1]:5678", with spaces around;
 // nullopt if it is none of these. The text form back is ip_text.
-std::optional<std::array<uint8_t, 16>> parse_ip(std::string_view s);
+std::optional<std::array<uint8_t, 16>> parse_hop(std::string_view s);
 std::string ip_text(const std::array<uint8_t, 16>& addr);  // IPv4 dotted when mapped
 
 // The client address for a connection from `peer` (the socket's address, any
-// parse_ip form) that sent `header` (the real_ip_header's value; "" if absent). The
+// parse_hop form) that sent `header` (the real_ip_header's value; "" if absent). The
 // peer's own address (as ip_text) unless the peer is trusted and the header names a
 // hop as above. A header with an unreadable hop stops the walk there: the last hop
 // read (a trusted proxy) is the answer, never a guess.

@@ -52,18 +52,28 @@ TEST(RealIp, UnreadableOrMissingHopsStopAtTheLastKnownAddress) {
 TEST(RealIp, NetworksParseAndMatch) {
     auto n = parse_ip_network("10.0.0.0/8");
     ASSERT_TRUE(n.ok());
-    EXPECT_TRUE(n->contains(*parse_ip("10.255.0.1")));
-    EXPECT_FALSE(n->contains(*parse_ip("11.0.0.1")));
+    EXPECT_TRUE(n->contains(*parse_hop("10.255.0.1")));
+    EXPECT_FALSE(n->contains(*parse_hop("11.0.0.1")));
     auto v6 = parse_ip_network("2001:db8::/33");
     ASSERT_TRUE(v6.ok());
-    EXPECT_TRUE(v6->contains(*parse_ip("2001:db8:7fff::1")));
-    EXPECT_FALSE(v6->contains(*parse_ip("2001:db8:8000::1")));
-    EXPECT_TRUE(parse_ip_network("0.0.0.0/0")->contains(*parse_ip("8.8.8.8")));
-    EXPECT_FALSE(parse_ip_network("0.0.0.0/0")->contains(*parse_ip("2001:db8::1")));  // v4 blocks hold v4 only
+    EXPECT_TRUE(v6->contains(*parse_hop("2001:db8:7fff::1")));
+    EXPECT_FALSE(v6->contains(*parse_hop("2001:db8:8000::1")));
+    EXPECT_TRUE(parse_ip_network("0.0.0.0/0")->contains(*parse_hop("8.8.8.8")));
+    EXPECT_FALSE(parse_ip_network("0.0.0.0/0")->contains(*parse_hop("2001:db8::1")));  // v4 blocks hold v4 only
     EXPECT_FALSE(parse_ip_network("10.0.0.0/33").ok());
     EXPECT_FALSE(parse_ip_network("example.com").ok());
     EXPECT_NE(parse_ip_network("10.0.0.0/x").error().message.find("prefix length"), std::string::npos);
-    EXPECT_EQ(ip_text(*parse_ip(" [2001:DB8::1]:80 ")), "2001:db8::1");
+    EXPECT_EQ(ip_text(*parse_hop(" [2001:DB8::1]:80 ")), "2001:db8::1");
+}
+
+TEST(RealIp, HopsInEveryShapeAHeaderOrSocketWrites) {
+    for (const char* v4 : {"203.0.113.7", "203.0.113.7:5678", " 203.0.113.7 "})
+        EXPECT_EQ(ip_text(*parse_hop(v4)), "203.0.113.7") << v4;
+    for (const char* v6 : {"2001:db8::1", "[2001:db8::1]", "[2001:db8::1]:5678", "::ffff:203.0.113.7"})
+        EXPECT_TRUE(parse_hop(v6).has_value()) << v6;
+    EXPECT_EQ(ip_text(*parse_hop("::ffff:203.0.113.7")), "203.0.113.7");
+    for (const char* bad : {"", "unknown", "example.com:80", "[2001:db8::1", "[2001:db8::1]x", "1.2.3.4:", "fe80::1%eth0"})
+        EXPECT_FALSE(parse_hop(bad).has_value()) << bad;
 }
 
 }  // namespace

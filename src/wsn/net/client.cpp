@@ -20,6 +20,7 @@
 #include "wsn/net/dial.hpp"
 #include "wsn/net/subprotocol.hpp"
 #include "wsn/net/tls_client.hpp"
+#include "wsn/net/wsn_pump.hpp"
 
 namespace wsn::net {
 
@@ -220,11 +221,10 @@ awaitable<Result<std::unique_ptr<Client>>> Client::connect(asio::any_io_executor
             co_return err(wrong_key);  // XK: a relay without the key cannot even read act one
         co_return err("connection to " + what + " failed during the handshake: " + ec.message());
     }
-    auto data = im->buf.cdata();
-    im->conn->receive({static_cast<const uint8_t*>(data.data()), data.size()}, im->link->got_binary());
-    im->buf.consume(im->buf.size());
-    auto ev = im->conn->next_event();
-    if (!ev || !std::holds_alternative<wsn::HandshakeDone>(*ev)) {
+    bool proven = false;
+    detail::pump(*im->conn, im->buf, im->link->got_binary(),
+                 [&](wsn::Event& ev) { proven = std::holds_alternative<wsn::HandshakeDone>(ev); });
+    if (!proven) {
         // Nothing more is sent: not act three, not a close frame.
         error_code ignore;
         sock.close(ignore);
@@ -255,12 +255,15 @@ awaitable<Result<std::string>> Client::read() {
             im.buf.consume(im.buf.size());
             co_return text;
         }
-        im.conn->receive({static_cast<const uint8_t*>(data.data()), data.size()}, im.link->got_binary());
-        im.buf.consume(im.buf.size());
-        while (auto ev = im.conn->next_event()) {
-            if (auto* m = std::get_if<wsn::Message>(&*ev)) co_return std::string(m->text());
-            if (auto* e = std::get_if<wsn::ProtocolError>(&*ev)) co_await im.fail_close(uint16_t(e->code), "wsn: " + e->reason);
-        }
+        std::optional<std::string> text;
+        std::optional<wsn::ProtocolError> failed;
+        detail::pump(*im.conn, im.buf, im.link->got_binary(), [&](wsn::Event& ev) {
+            // One WebSocket message carries one wsn message, so at most one of these is set.
+            if (auto* m = std::get_if<wsn::Message>(&ev)) text.emplace(m->text());
+            if (auto* e = std::get_if<wsn::ProtocolError>(&ev)) failed = std::move(*e);
+        });
+        if (failed) co_await im.fail_close(uint16_t(failed->code), detail::close_reason(*failed));
+        else if (text) co_return std::move(*text);
     }
 }
 

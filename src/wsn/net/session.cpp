@@ -24,6 +24,7 @@
 #include "wsn/net/close_frame.hpp"
 #include "wsn/net/server_core.hpp"
 #include "wsn/net/subprotocol.hpp"
+#include "wsn/net/wsn_pump.hpp"
 
 namespace wsn::net::detail {
 namespace {
@@ -137,7 +138,7 @@ private:
         } catch (const std::exception&) {
             // A bug or resource exhaustion in this session must not reach other sessions.
         }
-        if (opened_) {
+        if (established) {  // on_close is owed only for a session on_open saw
             core_.open_by_scheme[size_t(info_.scheme)]--;
             if (core_.handler.on_close) core_.handler.on_close(info_.id);
         }
@@ -191,7 +192,7 @@ private:
         }));
         co_await ws_.async_accept(req, tok);
         if (ec) co_return;
-        upgraded_ = true;
+        phase_ = Phase::handshake;
         buf_.clear();
         buf_.shrink_to_fit();
 
@@ -209,13 +210,13 @@ private:
         for (;;) {
             co_await ws_.async_read(buf_, tok);
             if (ec) break;
-            if (!closing_) on_frame();
+            if (phase_ < Phase::closing) on_frame();
             buf_.consume(buf_.size());
             if (buf_.capacity() > kMaxIdleBuffer) buf_.shrink_to_fit();
         }
         if (ec == websocket::error::message_too_big) close_with(1009, "message too big", true);
-        if (conn_ && !opened_) core_.handshake_failures++;
-        finished_ = true;
+        if (conn_ && !established) core_.handshake_failures++;
+        phase_ = Phase::finished;
         if (close_timer_) close_timer_->cancel();
     }
 
@@ -223,31 +224,31 @@ private:
     void open() {
         tcp().expires_never();
         ws_.set_option(websocket::stream_base::timeout{core_.opts.handshake_timeout, core_.opts.idle_timeout, true});
-        opened_ = true;
+        phase_ = Phase::open;
         established = true;
         core_.open_by_scheme[size_t(info_.scheme)]++;
         if (core_.handler.on_open) core_.handler.on_open(info_);
     }
 
     void on_frame() {
-        auto data = buf_.cdata();
         if (!conn_) {
+            auto data = buf_.cdata();
             deliver(std::string(static_cast<const char*>(data.data()), data.size()));
             return;
         }
-        conn_->receive({static_cast<const uint8_t*>(data.data()), data.size()}, ws_.got_binary());
-        enqueue_outgoing();
-        while (auto ev = conn_->next_event()) {
-            if (auto* done = std::get_if<wsn::HandshakeDone>(&*ev)) {
+        pump(*conn_, buf_, ws_.got_binary(), [this](wsn::Event& ev) {
+            enqueue_outgoing();  // act two, before anything the event leads to
+            if (auto* done = std::get_if<wsn::HandshakeDone>(&ev)) {
                 info_.client_key = done->remote;
                 ws_.read_message_max(conn_->max_payload());
                 open();
-            } else if (auto* m = std::get_if<wsn::Message>(&*ev)) {
+            } else if (auto* m = std::get_if<wsn::Message>(&ev)) {
                 deliver(std::string(m->text()));
-            } else if (auto* e = std::get_if<wsn::ProtocolError>(&*ev)) {
-                close_with(uint16_t(e->code), "wsn: " + e->reason, true);
+            } else if (auto* e = std::get_if<wsn::ProtocolError>(&ev)) {
+                close_with(uint16_t(e->code), close_reason(*e), true);
             }
-        }
+        });
+        enqueue_outgoing();
     }
 
     void enqueue_outgoing() {
@@ -259,7 +260,7 @@ private:
     }
 
     void send(std::string text) {
-        if (!opened_ || closing_ || finished_ || text.empty()) return;
+        if (phase_ != Phase::open || text.empty()) return;
         if (!conn_) return enqueue(std::move(text));
         if (conn_->send(text)) enqueue_outgoing();
     }
@@ -286,7 +287,7 @@ private:
     awaitable<void> write_loop(Self /*kept alive*/) {
         beast::error_code ec;
         auto tok = asio::redirect_error(asio::use_awaitable, ec);
-        while (!queue_.empty() && !finished_) {
+        while (!queue_.empty() && phase_ != Phase::finished) {
             auto buf = std::visit([](auto& b) { return asio::buffer(b.data(), b.size()); }, queue_.front());
             co_await ws_.async_write(buf, tok);
             if (ec) break;
@@ -306,9 +307,10 @@ private:
     // or only the one in flight if drop_queue). A peer that does not take part in the
     // close handshake is cut off after a grace period.
     void close_with(uint16_t code, std::string reason, bool drop_queue) {
-        if (closing_ || finished_) return;
-        closing_ = true;
-        if (!upgraded_) {  // still in TLS or HTTP: nothing to say the reason with
+        if (phase_ >= Phase::closing) return;
+        const bool upgraded = phase_ != Phase::http;
+        phase_ = Phase::closing;
+        if (!upgraded) {  // still in TLS or HTTP: nothing to say the reason with
             tcp().close();
             return;
         }
@@ -318,7 +320,7 @@ private:
         close_timer_.emplace(ws_.get_executor());
         close_timer_->expires_after(kCloseGrace);
         close_timer_->async_wait([w = this->weak_from_this()](beast::error_code ec) {
-            if (auto self = w.lock(); self && !ec && !self->finished_) self->tcp().close();
+            if (auto self = w.lock(); self && !ec && self->phase_ != Phase::finished) self->tcp().close();
         });
         if (!writing_) asio::co_spawn(ws_.get_executor(), close_now(this->shared_from_this()), asio::detached);
     }
@@ -339,12 +341,18 @@ private:
     std::optional<wsn::Connection> conn_;  // wsn and wsns only
     std::deque<Frame> queue_;
     size_t queued_bytes_ = 0;
-    bool writing_ = false;
-    bool upgraded_ = false;
-    bool opened_ = false;
-    bool closing_ = false;
-    bool finished_ = false;
-    bool drop_queue_ = false;
+    // Where the session is in its life; it only moves forward. Whether the application
+    // saw it open is `established` (on_close is owed then, even after closing).
+    enum class Phase {
+        http,       // TLS and the HTTP request: a close just drops the socket
+        handshake,  // WebSocket up, the wsn acts under way (ws/wss pass straight through)
+        open,       // messages flow both ways
+        closing,    // a close is due or sent: nothing more is sent or delivered
+        finished,   // the read loop has ended
+    };
+    Phase phase_ = Phase::http;
+    bool writing_ = false;     // a write_loop is running
+    bool drop_queue_ = false;  // the pending close skips what is still queued
     uint16_t close_code_ = 0;
     std::string close_reason_;
     std::optional<asio::steady_timer> close_timer_;
