@@ -7,9 +7,9 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config clang libclang-rt-dev
   libsecp256k1-dev libssl-dev libboost-dev libboost-system-dev
   libsimdjson-dev liblmdb-dev libpq-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libqrencode-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
-  nginx-light microsocks openssl nodejs npm chromium util-linux procps iproute2
+  nginx-light microsocks openssl nodejs npm chromium zbar-tools util-linux procps iproute2
 )
 
 missing=()

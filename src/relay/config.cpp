@@ -88,6 +88,7 @@ const Key kKeys[] = {
     {"info", "description", Text{&Config::description}, "Plain-text description (NIP-11 description)."},
     {"info", "contact", Text{&Config::contact}, "An alternative contact URI such as mailto: or https: (NIP-11 contact)."},
     {"info", "icon", Text{&Config::icon}, "URL of a square image (NIP-11 icon)."},
+    {"info", "landing_page", Flag{&Config::landing_page}, "Answer a browser's GET / (Accept: text/html) with the relay's own page: name, description, its wsn addresses with QR codes, the plain URLs, supported NIPs, limits and live figures (polled from /live.json). Off: browsers get 404 there; NIP-11 and /metrics are unchanged."},
     {"info", "software", Text{&Config::software}, "URL of the relay software's project page (NIP-11 software). Unset: not shown.", R"("https://git.example.org/wsn")"},
     {"info", "pubkey", Pubkey{&Config::operator_pubkey}, "The operator's own pubkey, hex (NIP-11 pubkey); not the relay's key, which NIP-11 shows as self.", R"("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798")"},
 

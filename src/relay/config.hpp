@@ -47,6 +47,7 @@ struct Config {
     std::string name = "wsn relay", description, contact, icon;
     std::string operator_pubkey;  // NIP-11 `pubkey` (hex), the operator's own key
     std::string software;         // NIP-11 `software` (a URL); omitted when empty
+    bool landing_page = true;     // the web page at / for browsers (landing_page.hpp)
 
     // [limits]
     size_t max_message_bytes = 512 * 1024;

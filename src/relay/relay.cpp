@@ -8,8 +8,8 @@
 #include "nostr/nip19.hpp"
 #include "relay/accept.hpp"
 #include "relay/feed_reader.hpp"
+#include "relay/http_routes.hpp"
 #include "relay/monitor.hpp"
-#include "relay/nip11.hpp"
 #include "relay/policy_worker.hpp"
 #include "relay/neg_worker.hpp"
 #include "relay/query_worker.hpp"
@@ -27,6 +27,7 @@ struct Relay::Impl {
     std::vector<std::thread> verifiers;
     std::thread policy, writer, query, neg, monitor, feed;
     std::unique_ptr<FeedReader> feed_reader;
+    std::unique_ptr<HttpRoutes> http;
 };
 
 namespace {
@@ -105,22 +106,8 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     };
     h.on_message = [&sh](uint64_t id, std::string text) { sh.verifier_for(id).push(in::Text{id, std::move(text)}); };
     h.on_close = [&sh](uint64_t id) { sh.verifier_for(id).push(in::Closed{id}); };
-    h.on_http = [&sh](const net::HttpRequest& req) -> std::optional<net::HttpResponse> {
-        if (req.method == "GET" && req.target == "/metrics") {
-            const net::ServerStats st = sh.server->stats();
-            sh.metrics.handshake_failures.only().set(st.handshake_failures);
-            sh.metrics.tls_handshake_failures.only().set(st.tls_handshake_failures);
-            sh.metrics.connections_refused.at(0).set(st.refused_total);
-            sh.metrics.connections_refused.at(1).set(st.refused_per_ip);
-            sh.metrics.connections_shed.only().set(st.shed_handshakes);
-            sh.metrics.slow_reader_closes.only().set(st.slow_reader_closes);
-            return net::HttpResponse{200, "text/plain; version=0.0.4", sh.metrics.render(), {}};
-        }
-        if (req.method == "GET" && wants_nip11(req.accept))
-            return net::HttpResponse{200, "application/nostr+json",
-                                     nip11_document(sh.cfg, sh.pubkey, sh.addresses, WSN_VERSION), nip11_headers()};
-        return std::nullopt;
-    };
+    impl->http = std::make_unique<HttpRoutes>(sh);
+    h.on_http = [routes = impl->http.get()](const net::HttpRequest& req) { return routes->answer(req); };
     sh.cfg = std::move(cfg);
     sh.server = std::make_unique<net::Server>(std::move(opts), std::move(h));
     if (auto s = sh.server->start(); !s) return s.error();

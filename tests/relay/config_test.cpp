@@ -68,6 +68,7 @@ void expect_same(const Config& a, const Config& b) {
     EXPECT_EQ(a.description, b.description);
     EXPECT_EQ(a.contact, b.contact);
     EXPECT_EQ(a.icon, b.icon);
+    EXPECT_EQ(a.landing_page, b.landing_page);
     EXPECT_EQ(a.operator_pubkey, b.operator_pubkey);
     EXPECT_EQ(a.max_message_bytes, b.max_message_bytes);
     EXPECT_EQ(a.max_subscriptions, b.max_subscriptions);
@@ -137,6 +138,7 @@ contact = "mailto:op@example.com"
 icon = "https://example.com/i.png"
 pubkey = "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
 software = "https://git.example.org/wsn"
+landing_page = false
 
 [limits]
 max_message_bytes = 1000
@@ -206,6 +208,7 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.description, "Line one\n\nLine two");
     EXPECT_EQ(c.contact, "mailto:op@example.com");
     EXPECT_EQ(c.icon, "https://example.com/i.png");
+    EXPECT_FALSE(c.landing_page);
     EXPECT_EQ(c.operator_pubkey, kHexA);
     EXPECT_EQ(c.max_message_bytes, 1000u);
     EXPECT_EQ(c.max_subscriptions, 2u);
