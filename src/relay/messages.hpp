@@ -48,13 +48,15 @@ struct AddEvent {
 // Unsubscribe in order; a CLOSE that overtook a queued REQ would leave a live
 // subscription nobody asked for.
 namespace req {
-// readers: who the connection is authenticated as, for private kinds (private_kinds.hpp).
-struct Open { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; Readers readers; };
-struct Count { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; Readers readers; };
+// readers: who the connection is authenticated as, for private kinds (private_kinds.hpp);
+// ip: the client's address, the first level of the query worker's fair shares.
+struct Open { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; Readers readers; std::string ip; };
+struct Count { uint64_t conn; std::string sub; std::vector<nostr::Filter> filters; Readers readers; std::string ip; };
 struct Close { uint64_t conn; std::string sub; };
 struct CloseConn { uint64_t conn; };
+struct Drained { uint64_t conn; };  // its send queue went below the resume mark (net::Server::notify_drained)
 }  // namespace req
-using ReqMsg = std::variant<req::Open, req::Count, req::Close, req::CloseConn>;
+using ReqMsg = std::variant<req::Open, req::Count, req::Close, req::CloseConn, req::Drained>;
 
 // To the negentropy worker (NIP-77); `message` holds the protocol's bytes.
 namespace neg {

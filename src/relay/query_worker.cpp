@@ -1,5 +1,7 @@
 #include "relay/query_worker.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "nostr/message.hpp"
@@ -10,6 +12,8 @@ namespace wsn::relay {
 namespace {
 constexpr uint64_t kSliceBudget = 2000;  // index steps per query per turn
 constexpr size_t kMaxActive = 512;       // well under the store's reader slots
+constexpr size_t kSendWindow = 512 * 1024;  // unsent bytes past which a query pauses
+constexpr size_t kResumeMark = 128 * 1024;  // and the level at which it resumes
 
 std::string read_error(const store::DbError& e) {
     if (dynamic_cast<const store::Unavailable*>(&e)) return store::kUnavailableMessage;
@@ -20,8 +24,8 @@ std::string read_error(const store::DbError& e) {
 
 void QueryWorker::run() {
     for (;;) {
-        auto msgs = active_.empty() ? sh_.query_inbox.pop_all(std::chrono::milliseconds(500))
-                                    : sh_.query_inbox.try_pop_all();
+        auto msgs = any_runnable() ? sh_.query_inbox.try_pop_all()
+                                   : sh_.query_inbox.pop_all(std::chrono::milliseconds(500));
         for (auto& m : msgs) handle(m);
         admit();
         if (active_.empty() && waiting_.empty() && sh_.query_inbox.closed()) return;
@@ -40,6 +44,8 @@ void QueryWorker::handle(ReqMsg& m) {
                 count(v);
             } else if constexpr (std::is_same_v<T, req::Close>) {
                 cancel(v.conn, &v.sub);
+            } else if constexpr (std::is_same_v<T, req::Drained>) {
+                resume(v.conn);
             } else {
                 cancel(v.conn, nullptr);
             }
@@ -81,14 +87,33 @@ void QueryWorker::cancel(uint64_t conn, const std::string* sub) {
     else sh_.monitor_inbox.push(mon::CloseConn{conn});
 }
 
+void QueryWorker::resume(uint64_t conn) {
+    for (Active& a : active_)
+        if (a.conn == conn) a.paused = false;
+}
+
+bool QueryWorker::any_runnable() const {
+    return std::any_of(active_.begin(), active_.end(), [](const Active& a) { return !a.paused; });
+}
+
 void QueryWorker::step_all() {
     for (auto it = active_.begin(); it != active_.end();) {
         Active& a = *it;
+        if (a.paused) {
+            ++it;
+            continue;
+        }
         bool done = false;
         try {
             done = a.query->step(kSliceBudget, [&](const store::StoredEvent& e) {
-                if (sh_.private_kinds.visible_json(e.json, a.readers)) sh_.send_event(a.conn, a.sub, e.json);
+                if (!sh_.private_kinds.visible_json(e.json, a.readers)) return true;
+                a.paused = sh_.send_event(a.conn, a.sub, e.json) > kSendWindow;
+                return !a.paused;
             });
+            if (a.paused) {
+                a.query->release();  // a reader that stops reading must not pin a snapshot
+                a.paused = !sh_.server->notify_drained(a.conn, kResumeMark);
+            }
         } catch (const store::DbError& e) {
             sh_.monitor_inbox.push(mon::Unsubscribe{a.conn, a.sub});  // CLOSED ends it (NIP-01)
             sh_.send_closed(a.conn, a.sub, read_error(e));

@@ -3,6 +3,12 @@
 // in short slices, round robin, so one slow query does not hold back the others;
 // each keeps its own read snapshot. After EOSE the subscription lives on in the
 // monitor, which it was handed to when the query began.
+//
+// Stored results go out only as fast as the connection takes them: a query pauses
+// when the connection has more than kSendWindow unsent (and lets go of its snapshot),
+// and resumes when the connection reports it drained to kResumeMark (req::Drained).
+// So a reader that reads gets everything however much it asked for, and one that
+// stops reading holds at most a window of stored results.
 #include <deque>
 #include <list>
 #include <memory>
@@ -22,6 +28,7 @@ private:
         std::string sub;
         std::unique_ptr<store::Query> query;
         Readers readers;
+        bool paused = false;  // waiting for the connection to drain
     };
     void handle(ReqMsg& m);
     // Answers a COUNT (its slices run back to back).
@@ -29,6 +36,8 @@ private:
     // Starts waiting REQs while fewer than kMaxActive run (each may hold a read snapshot).
     void admit();
     void cancel(uint64_t conn, const std::string* sub);
+    void resume(uint64_t conn);
+    bool any_runnable() const;
     // One slice of each active query; returns when all had their turn.
     void step_all();
 

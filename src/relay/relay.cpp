@@ -106,6 +106,7 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     };
     h.on_message = [&sh](uint64_t id, std::string text) { sh.verifier_for(id).push(in::Text{id, std::move(text)}); };
     h.on_close = [&sh](uint64_t id) { sh.verifier_for(id).push(in::Closed{id}); };
+    h.on_drained = [&sh](uint64_t id) { sh.query_inbox.push(req::Drained{id}); };
     impl->http = std::make_unique<HttpRoutes>(sh);
     h.on_http = [routes = impl->http.get()](const net::HttpRequest& req) { return routes->answer(req); };
     sh.cfg = std::move(cfg);

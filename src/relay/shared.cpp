@@ -34,11 +34,11 @@ void Shared::send_notice(uint64_t conn, std::string_view message) {
     server->send(conn, nostr::to_json(nostr::RelayMessage{nostr::RelayNotice{std::string(message)}}));
 }
 
-void Shared::send_event(uint64_t conn, std::string_view sub, std::string_view event_json) {
+size_t Shared::send_event(uint64_t conn, std::string_view sub, std::string_view event_json) {
     std::string out;
     out.reserve(event_json.size() + sub.size() + 16);
     nostr::append_event_message(out, sub, event_json);
-    server->send(conn, std::move(out));
+    return server->send(conn, std::move(out));
 }
 
 int64_t unix_now() {

@@ -60,7 +60,8 @@ struct Shared {
     void send_ok(uint64_t conn, const nostr::Id& id, bool accepted, std::string_view message);
     void send_closed(uint64_t conn, std::string_view sub, std::string_view message);
     void send_notice(uint64_t conn, std::string_view message);
-    void send_event(uint64_t conn, std::string_view sub, std::string_view event_json);
+    // Returns the connection's unsent output (net::Server::send), for pacing stored results.
+    size_t send_event(uint64_t conn, std::string_view sub, std::string_view event_json);
     void send_neg_err(uint64_t conn, std::string_view sub, std::string_view message);  // NIP-77
 };
 

@@ -164,7 +164,7 @@ void Verifier::on_req(Conn& c, nostr::ClientReq& m) {
     if (c.authed.empty() && sh_.private_kinds.only_private(m.filters))
         return sh_.send_closed(c.info.id, m.sub_id, kPrivateKindsAuth);
     c.subs.insert(m.sub_id);
-    sh_.query_inbox.push(req::Open{c.info.id, std::move(m.sub_id), std::move(m.filters), readers(c)});
+    sh_.query_inbox.push(req::Open{c.info.id, std::move(m.sub_id), std::move(m.filters), readers(c), c.ip});
 }
 
 void Verifier::on_count(Conn& c, nostr::ClientCount& m) {
@@ -174,7 +174,7 @@ void Verifier::on_count(Conn& c, nostr::ClientCount& m) {
     if (!allow_req(c)) return sh_.send_closed(c.info.id, m.sub_id, "rate-limited: too many requests, slow down");
     if (c.authed.empty() && sh_.private_kinds.only_private(m.filters))
         return sh_.send_closed(c.info.id, m.sub_id, kPrivateKindsAuth);
-    sh_.query_inbox.push(req::Count{c.info.id, std::move(m.sub_id), std::move(m.filters), readers(c)});
+    sh_.query_inbox.push(req::Count{c.info.id, std::move(m.sub_id), std::move(m.filters), readers(c), c.ip});
 }
 
 void Verifier::on_close(Conn& c, nostr::ClientClose& m) {

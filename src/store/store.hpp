@@ -15,12 +15,14 @@
 // (error.hpp) when the database fails, store::Unavailable when it cannot be
 // reached (PostgreSQL down or restarting: worth retrying later).
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "nostr/event.hpp"
@@ -57,7 +59,27 @@ struct StoredEvent {
     std::string_view json;     // the compact JSON (see above); valid during the emit call only
     nostr::Id id{};
 };
-using Emit = std::function<void(const StoredEvent&)>;
+// Called for each match. Returning false pauses the query after that match (its reader
+// has enough for now): step() returns false at once, and the next step goes on after
+// it. A callable that returns nothing never pauses.
+class Emit {
+public:
+    template <class F>
+        requires(!std::same_as<std::remove_cvref_t<F>, Emit> && std::invocable<F&, const StoredEvent&>)
+    Emit(F&& f) {  // implicit: a lambda is passed as it is
+        if constexpr (std::is_void_v<std::invoke_result_t<F&, const StoredEvent&>>)
+            fn_ = [g = std::forward<F>(f)](const StoredEvent& e) mutable {
+                g(e);
+                return true;
+            };
+        else
+            fn_ = std::forward<F>(f);
+    }
+    bool operator()(const StoredEvent& e) const { return fn_(e); }
+
+private:
+    std::function<bool(const StoredEvent&)> fn_;
+};
 
 // A resumable query over a set of filters (a REQ): newest first (ties: higher seq
 // first), each filter's `limit` (capped by max_limit) honoured, events matching
@@ -74,17 +96,21 @@ using Emit = std::function<void(const StoredEvent&)>;
 class Query {
 public:
     virtual ~Query() = default;
-    // Calls emit for each match; returns true when the query is complete.
+    // Calls emit for each match; returns true when the query is complete (false: budget
+    // spent, or emit asked for a pause).
     virtual bool step(uint64_t budget, const Emit& emit) = 0;
     virtual void release() = 0;
 };
 
 // NIP-45: the number of events matching any of the filters, de-duplicated, `limit`
-// ignored; sliced like Query (a step of budget units; done when step returns true).
+// ignored; sliced like Query (a step of budget units; done when step returns true),
+// and like it may let go of its snapshot between steps (release(); the count then goes
+// on by key in a fresh one, so events written meanwhile may or may not be counted).
 class Count {
 public:
     virtual ~Count() = default;
     virtual bool step(uint64_t budget) = 0;
+    virtual void release() = 0;
     virtual uint64_t total() const = 0;  // so far; final once step returned true
 };
 

@@ -237,6 +237,36 @@ TEST_P(QueryModelTest, SlicedRunsGiveTheSameResults) {
     }
 }
 
+// A reader that pauses the query (emit returns false, as the relay does when a
+// connection's send queue is full) gets the same events, each once, in the same order.
+TEST_P(QueryModelTest, PausedRunsGiveTheSameResults) {
+    std::mt19937 rng(11);
+    for (int round = 0; round < 60; ++round) {
+        std::vector<nostr::Filter> filters;
+        for (int n = 1 + rng() % 3; n > 0; --n) filters.push_back(random_filter(rng));
+        auto whole = query(filters);
+        for (size_t every : {1, 2, 5}) {
+            auto q = store_->query(filters, 500, kNow);
+            std::vector<std::string> got;
+            size_t pauses = 0;
+            for (int steps = 0; steps < 100'000; ++steps) {
+                bool paused = false;
+                bool done = q->step(kUnbounded, [&](const StoredEvent& ev) {
+                    got.push_back(nostr::id_hex(ev.id));
+                    paused = got.size() % every == 0;
+                    return !paused;
+                });
+                if (done) break;
+                ASSERT_TRUE(paused) << "an unbounded step ends only when emit pauses it";
+                ++pauses;
+                if (steps % 2) q->release();
+            }
+            ASSERT_EQ(got, whole) << nostr::to_json(filters[0]) << " pausing every " << every;
+            if (every == 1) ASSERT_EQ(pauses, whole.size());
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, QueryModelTest, ::testing::Values(Backend::lmdb, Backend::postgres), backend_name);
 
 }  // namespace

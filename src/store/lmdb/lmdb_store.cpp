@@ -137,18 +137,22 @@ private:
     IndexQuery q_;
 };
 
-// The interface's Count: IndexQuery::for_count on one snapshot, held until destroyed.
+// The interface's Count: IndexQuery::for_count on the snapshot it was made on, or after
+// release() the next step's (the expired events skipped are those of the first).
 class LmdbCount final : public Count {
 public:
     LmdbCount(const LmdbStore& store, std::vector<nostr::Filter> filters, int64_t now)
-        : txn_(store.begin_read()), q_(IndexQuery::for_count(std::move(filters), txn_, now)) {}
+        : store_(store), txn_(store.begin_read()), q_(IndexQuery::for_count(std::move(filters), *txn_, now)) {}
     bool step(uint64_t budget) override {
-        return q_.step(txn_, budget, [&](const StoredEvent&) { ++n_; });
+        if (!txn_) txn_.emplace(store_.begin_read());
+        return q_.step(*txn_, budget, [&](const StoredEvent&) { ++n_; });
     }
+    void release() override { txn_.reset(); }
     uint64_t total() const override { return n_; }
 
 private:
-    ReadTxn txn_;
+    const LmdbStore& store_;
+    std::optional<ReadTxn> txn_;
     IndexQuery q_;
     uint64_t n_ = 0;
 };

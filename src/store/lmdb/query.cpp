@@ -316,12 +316,13 @@ bool IndexQuery::step(ReadTxn& txn, uint64_t budget, const Emit& emit) {
                 id = r->id;
             }
         }
-        if (present) emit(StoredEvent{p.seq, int64_t(p.created_at), json, id});
+        const bool go_on = !present || emit(StoredEvent{p.seq, int64_t(p.created_at), json, id});
         for (Stream& st : q.streams) {
             if (st.done || st.head != p) continue;
             st.head.reset();
             if (present && --st.remaining == 0) st.done = true;
         }
+        if (!go_on) return false;  // the next step resumes below p, by key
     }
 }
 

@@ -70,9 +70,11 @@ public:
         for (size_t i = 0; i < got.size();) {
             const Position pos = got[i].pos;
             if (cut && newer(*cut, pos)) break;
-            emit(StoredEvent{uint64_t(pos.seq), pos.created_at, rows.text(int(i), 2), hex_id(rows.text(int(i), 4))});
+            const bool go_on =
+                emit(StoredEvent{uint64_t(pos.seq), pos.created_at, rows.text(int(i), 2), hex_id(rows.text(int(i), 4))});
             for (; i < got.size() && got[i].pos.seq == pos.seq; ++i) --remaining_[got[i].filter];
             below_ = pos;
+            if (!go_on) return false;  // paused: the next step reads on below it
         }
         if (!cut) done_ = true;
         return done_;
@@ -129,6 +131,7 @@ public:
         total_ = uint64_t(conn->query(sql, p).int8(0, 0));
         return done_ = true;
     }
+    void release() override {}
     uint64_t total() const override { return total_; }
 
 private:

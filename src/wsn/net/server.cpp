@@ -185,8 +185,19 @@ void Server::stop() {
     });
 }
 
-void Server::send(uint64_t session, std::string text) {
-    if (auto s = impl_->find(session)) s->post_send(std::move(text));
+size_t Server::send(uint64_t session, std::string text) {
+    auto s = impl_->find(session);
+    if (!s) return 0;
+    const size_t unsent = s->unsent += text.size();  // the session takes it off when it has framed it
+    s->post_send(std::move(text));
+    return unsent;
+}
+
+bool Server::notify_drained(uint64_t session, size_t mark) {
+    auto s = impl_->find(session);
+    if (!s) return false;
+    s->drain_mark = mark;
+    return s->unsent <= mark && s->take_drain_mark(mark);  // else the session's I/O thread takes it
 }
 
 void Server::close(uint64_t session, uint16_t code, std::string reason) {

@@ -81,6 +81,9 @@ struct ServerHandler {
     std::function<void(const SessionInfo&)> on_open;
     std::function<void(uint64_t session, std::string text)> on_message;
     std::function<void(uint64_t session)> on_close;
+    // After notify_drained(session, mark) returned false: the session's unsent output
+    // has fallen to `mark` or below (called once, then only after another notify_drained).
+    std::function<void(uint64_t session)> on_drained;
     // Plain HTTP requests (no upgrade). nullopt -> 404.
     std::function<std::optional<HttpResponse>(const HttpRequest&)> on_http;
 };
@@ -115,7 +118,13 @@ public:
     void stop();
 
     // Thread-safe: queue a NIP-01 text for a session (encrypted for wsn). Dropped if gone.
-    void send(uint64_t session, std::string text);
+    // Returns the session's unsent output in bytes, this text included (0 if gone), so a
+    // producer can pace itself (notify_drained) well before max_send_queue_bytes.
+    size_t send(uint64_t session, std::string text);
+    // Thread-safe: asks for on_drained once the session's unsent output is at most
+    // `mark` bytes. Returns true instead if it already is; false also when the session
+    // is gone (its on_close comes).
+    bool notify_drained(uint64_t session, size_t mark);
     // Thread-safe: close with a WebSocket close code and reason.
     void close(uint64_t session, uint16_t code, std::string reason);
 

@@ -1,6 +1,7 @@
 #pragma once
 // Internal to the server: what the listener shares with its sessions. No Beast here.
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,6 +28,14 @@ public:
     virtual void post_close(uint16_t code, std::string reason) = 0;
     std::atomic<bool> established{false};  // past the handshake: the application sees it
     std::atomic<bool> shed{false};         // chosen by shed_oldest_handshake, closing
+
+    // Output not yet written: texts posted but not framed, plus queued frames.
+    std::atomic<size_t> unsent{0};
+    // Server::notify_drained's mark, kNoMark when none is asked for. Whoever sees unsent
+    // at or below it takes it (the asking thread or the session's): one on_drained per ask.
+    static constexpr size_t kNoMark = SIZE_MAX;
+    std::atomic<size_t> drain_mark{kNoMark};
+    bool take_drain_mark(size_t seen) { return drain_mark.compare_exchange_strong(seen, kNoMark); }
 };
 
 struct ServerCore {

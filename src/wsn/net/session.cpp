@@ -260,9 +260,19 @@ private:
     }
 
     void send(std::string text) {
-        if (phase_ != Phase::open || text.empty()) return;
-        if (!conn_) return enqueue(std::move(text));
-        if (conn_->send(text)) enqueue_outgoing();
+        const size_t posted = text.size();  // counted in unsent by Server::send
+        if (phase_ == Phase::open && !text.empty()) {
+            if (!conn_) enqueue(std::move(text));
+            else if (conn_->send(text)) enqueue_outgoing();
+        }
+        unsent -= posted;  // after enqueue counted its frames: unsent never dips in between
+        check_drained();
+    }
+
+    void check_drained() {
+        const size_t mark = drain_mark.load();
+        if (mark != kNoMark && unsent <= mark && take_drain_mark(mark) && core_.handler.on_drained)
+            core_.handler.on_drained(info_.id);
     }
 
     void enqueue(Frame frame) {
@@ -276,6 +286,7 @@ private:
         }
         queued_bytes_ += size;
         core_.queued_bytes_total += size;
+        unsent += size;
         queue_.push_back(std::move(frame));
         if (!writing_) {
             writing_ = true;
@@ -293,11 +304,14 @@ private:
             if (ec) break;
             queued_bytes_ -= buf.size();
             core_.queued_bytes_total -= buf.size();
+            unsent -= buf.size();
             queue_.pop_front();
+            check_drained();
             if (close_code_ && drop_queue_) break;
         }
         queue_.clear();
         core_.queued_bytes_total -= queued_bytes_;
+        unsent -= queued_bytes_;
         queued_bytes_ = 0;
         writing_ = false;
         if (close_code_ && !ec) co_await send_close();
