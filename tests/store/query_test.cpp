@@ -262,7 +262,9 @@ TEST_P(QueryModelTest, PausedRunsGiveTheSameResults) {
                 if (steps % 2) q->release();
             }
             ASSERT_EQ(got, whole) << nostr::to_json(filters[0]) << " pausing every " << every;
-            if (every == 1) ASSERT_EQ(pauses, whole.size());
+            if (every == 1) {
+                ASSERT_EQ(pauses, whole.size());
+            }
         }
     }
 }
