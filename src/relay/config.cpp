@@ -104,6 +104,8 @@ const Key kKeys[] = {
     {"limits", "idle_timeout", Duration{&Config::idle_timeout}, "Seconds without traffic before a connection is closed (a ping goes out after half of it)."},
     {"limits", "max_connections", Cap{&Config::max_connections}, "Open connections, all clients together; lowered at start to what the open-file limit allows (raised to its hard limit) less 128 descriptors. Past it a new connection is closed at once. 0: only the open-file limit."},
     {"limits", "max_connections_per_ip", Cap{&Config::max_connections_per_ip}, "Open connections from one IPv4 address or one IPv6 /64. Past it a new connection from there is closed at once. 0: no cap."},
+    {"limits", "max_queries_in_flight", Count{&Config::max_queries_in_flight}, "REQs still sending stored events and COUNTs not yet answered, at once on one connection. One more is answered CLOSED \"rate-limited: too many queries in flight ...\"."},
+    {"limits", "max_query_cost", Cap{&Config::max_query_cost}, "Index steps (cursor moves and event reads; PostgreSQL: rows) one REQ or COUNT may take. Past it the query ends with CLOSED \"blocked: query too expensive ...\". 0: no cap."},
     {"limits", "max_output_mib", Cap{&Config::max_output_mib}, "MiB queued for sending on all connections together. Past it a connection holding more than 1 MiB of it is closed as a slow reader. 0: no cap."},
 
     {"auth", "required_for_read", Flag{&Config::auth_required_read}, "REQ and COUNT need an authenticated connection."},
@@ -127,6 +129,7 @@ const Key kKeys[] = {
     {"rate_limits", "reqs_per_ip", Rate{&Config::reqs_per_ip}, "REQ and COUNT messages per client IP address."},
 
     {"threads", "verifiers", Threads{&Config::verifier_threads}, "Threads that parse and verify client messages. 0: one per core."},
+    {"threads", "queries", Threads{&Config::query_threads}, "Threads that answer REQ and COUNT from the store; each connection's queries run on one of them. 0: one per core."},
     {"threads", "io", Threads{&Config::io_threads}, "Threads that run the sockets: TLS, WebSocket, the wsn handshake and encryption, sending to subscribers. 0: one per core."},
 };
 // clang-format on

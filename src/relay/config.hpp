@@ -63,6 +63,8 @@ struct Config {
     size_t max_connections = 10000;        // lowered to fit the open-file limit
     size_t max_connections_per_ip = 100;   // per IPv4 address or IPv6 /64
     size_t max_output_mib = 256;           // queued for sending, all connections together
+    size_t max_queries_in_flight = 50;     // REQ stored parts and COUNTs at once, per connection
+    size_t max_query_cost = 5'000'000;     // index steps one query may take; 0 = no cap
 
     // [auth]
     bool auth_required_read = false;
@@ -89,6 +91,7 @@ struct Config {
     // [threads]
     unsigned verifier_threads = 0;  // 0 = one per core
     unsigned io_threads = 1;        // 0 = one per core
+    unsigned query_threads = 0;     // 0 = one per core
 };
 
 // 0.0.0.0 and [::] on kDefaultPort, plain: what serves when no listener is configured.

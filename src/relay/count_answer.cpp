@@ -2,50 +2,60 @@
 
 #include <limits>
 
-#include "nostr/nip45.hpp"
-
 namespace wsn::relay {
 
-namespace {
-
-uint64_t index_count(const store::Store& store, std::vector<nostr::Filter> filters, int64_t now, uint64_t budget) {
-    if (filters.empty()) return 0;
-    auto c = store.count(std::move(filters), now);
-    while (!c->step(budget)) {
+CountAnswer::CountAnswer(const store::Store& store, std::string sub, std::vector<nostr::Filter> filters,
+                         const PrivateKinds& kinds, Readers readers, int64_t now)
+    : store_(store), kinds_(kinds), readers_(std::move(readers)), now_(now), answer_{std::move(sub), 0, {}, {}} {
+    if (auto offset = nostr::hll_offset(filters)) {
+        for (nostr::Filter& f : filters) f.limit.reset();  // COUNT ignores limit (NIP-45)
+        hll_.emplace(*offset);
+        walk_ = store.query(std::move(filters), std::numeric_limits<uint64_t>::max(), now);
+        return;
     }
-    return c->total();
+    auto hidden = kinds.private_part(filters);
+    auto shown = kinds.visible_part(filters, readers_);
+    sets_.push_back(std::move(filters));
+    sets_.push_back(std::move(hidden));
+    sets_.push_back(std::move(shown));
 }
 
-}  // namespace
-
-nostr::RelayCount count_answer(const store::Store& store, std::string sub, std::vector<nostr::Filter> filters,
-                               CountReader who, int64_t now, uint64_t budget) {
-    nostr::RelayCount answer{std::move(sub), 0, {}, {}};
-    auto offset = nostr::hll_offset(filters);
-    if (!offset) {
-        // Every match, less the private ones, plus the private ones this reader may see:
-        // three index counts, no event read. (Three snapshots: a write landing between
-        // them can shift the answer by what it added, as any later count would.)
-        auto hidden = who.kinds.private_part(filters);
-        auto shown = who.kinds.visible_part(filters, who.readers);
-        uint64_t all = index_count(store, std::move(filters), now, budget);
-        uint64_t minus = index_count(store, std::move(hidden), now, budget);
-        uint64_t plus = index_count(store, std::move(shown), now, budget);
-        answer.count = all - std::min(all, minus) + plus;
-        return answer;
+bool CountAnswer::step(uint64_t budget) {
+    if (done_) return true;
+    if (walk_) {
+        done_ = walk_->step(budget, [&](const store::StoredEvent& e) {
+            if (!kinds_.visible_json(e.json, readers_)) return;
+            ++answer_.count;
+            if (auto pk = nostr::compact_pubkey(e.json)) hll_->add(*pk);
+        });
+        if (done_) answer_.hll = hll_->registers();
+        return done_;
     }
-    for (nostr::Filter& f : filters) f.limit.reset();  // COUNT ignores limit (NIP-45)
-    nostr::Hll hll(*offset);
-    auto q = store.query(std::move(filters), std::numeric_limits<uint64_t>::max(), now);
-    auto add = [&](const store::StoredEvent& e) {
-        if (!who.kinds.visible_json(e.json, who.readers)) return;
-        ++answer.count;
-        if (auto pk = nostr::compact_pubkey(e.json)) hll.add(*pk);
-    };
-    while (!q->step(budget, add)) {
+    for (bool worked = false; totals_.size() < sets_.size();) {
+        std::vector<nostr::Filter>& set = sets_[totals_.size()];
+        if (!counting_) {
+            if (set.empty()) {  // no filter: nothing to count
+                totals_.push_back(0);
+                continue;
+            }
+            if (worked) return false;  // one count's work per step
+            counting_ = store_.count(std::move(set), now_);
+        }
+        worked = true;
+        if (!counting_->step(budget)) return false;
+        totals_.push_back(counting_->total());
+        counting_.reset();
     }
-    answer.hll = hll.registers();
-    return answer;
+    const uint64_t all = totals_[0], hidden = totals_[1], readable = totals_[2];
+    answer_.count = all - std::min(all, hidden) + readable;
+    return done_ = true;
 }
+
+void CountAnswer::release() {
+    if (walk_) walk_->release();
+    if (counting_) counting_->release();
+}
+
+nostr::RelayCount CountAnswer::answer() const { return answer_; }
 
 }  // namespace wsn::relay

@@ -121,6 +121,8 @@ Metrics::Metrics()
       slow_reader_closes("wsn_slow_reader_closes_total",
                          "Connections closed because their output queue (or their share of all output) was full.", "",
                          {""}),
+      queries_refused("wsn_queries_refused_total", "REQs and COUNTs ended with CLOSED by a query limit, by limit.",
+                      "limit", {"max_queries_in_flight", "max_query_cost"}),
       write_batch_seconds("wsn_write_batch_seconds", "Time to write and commit one batch of events.",
                           {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
                            5, 10}),
@@ -142,6 +144,7 @@ std::string Metrics::render() const {
     connections_refused.render(out);
     connections_shed.render(out);
     slow_reader_closes.render(out);
+    queries_refused.render(out);
     write_batch_seconds.render(out);
     write_batch_events.render(out);
     return out;

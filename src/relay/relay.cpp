@@ -25,7 +25,8 @@ namespace wsn::relay {
 struct Relay::Impl {
     Shared sh;
     std::vector<std::thread> verifiers;
-    std::thread policy, writer, query, neg, monitor, feed;
+    std::vector<std::thread> queries;
+    std::thread policy, writer, neg, monitor, feed;
     std::unique_ptr<FeedReader> feed_reader;
     std::unique_ptr<HttpRoutes> http;
 };
@@ -78,6 +79,8 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
 
     unsigned nv = cfg.verifier_threads ? cfg.verifier_threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < nv; ++i) sh.verifier_inboxes.push_back(std::make_unique<Inbox<IngestMsg>>());
+    unsigned nq = cfg.query_threads ? cfg.query_threads : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < nq; ++i) sh.query_inboxes.push_back(std::make_unique<Inbox<ReqMsg>>());
 
     net::ServerOptions opts;
     opts.listen = cfg.listen;
@@ -106,7 +109,7 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     };
     h.on_message = [&sh](uint64_t id, std::string text) { sh.verifier_for(id).push(in::Text{id, std::move(text)}); };
     h.on_close = [&sh](uint64_t id) { sh.verifier_for(id).push(in::Closed{id}); };
-    h.on_drained = [&sh](uint64_t id) { sh.query_inbox.push(req::Drained{id}); };
+    h.on_drained = [&sh](uint64_t id) { sh.query_for(id).push(req::Drained{id}); };
     impl->http = std::make_unique<HttpRoutes>(sh);
     h.on_http = [routes = impl->http.get()](const net::HttpRequest& req) { return routes->answer(req); };
     sh.cfg = std::move(cfg);
@@ -134,7 +137,8 @@ void Relay::run() {
         impl_->verifiers.emplace_back([&sh, &inbox] { Verifier(sh, *inbox).run(); });
     if (sh.write_policy) impl_->policy = std::thread([&sh] { PolicyWorker(sh).run(); });
     impl_->writer = std::thread([&sh] { Writer(sh).run(); });
-    impl_->query = std::thread([&sh] { QueryWorker(sh).run(); });
+    for (auto& inbox : sh.query_inboxes)
+        impl_->queries.emplace_back([&sh, &inbox] { QueryWorker(sh, *inbox).run(); });
     impl_->neg = std::thread([&sh] { NegWorker(sh).run(); });
     impl_->monitor = std::thread([&sh] { Monitor(sh).run(); });
     if (sh.feed) {
@@ -151,8 +155,8 @@ void Relay::run() {
     if (impl_->policy.joinable()) impl_->policy.join();
     sh.writer_inbox.close();
     impl_->writer.join();
-    sh.query_inbox.close();
-    impl_->query.join();
+    for (auto& inbox : sh.query_inboxes) inbox->close();
+    for (auto& t : impl_->queries) t.join();
     sh.neg_inbox.close();
     impl_->neg.join();
     if (impl_->feed_reader) {

@@ -41,7 +41,7 @@ struct Shared {
     std::vector<std::unique_ptr<Inbox<IngestMsg>>> verifier_inboxes;
     Inbox<CheckPolicy> policy_inbox;  // used only with a write_policy
     Inbox<AddEvent> writer_inbox;
-    Inbox<ReqMsg> query_inbox;
+    std::vector<std::unique_ptr<Inbox<ReqMsg>>> query_inboxes;  // one per query worker
     Inbox<NegMsg> neg_inbox;
     Inbox<MonitorMsg> monitor_inbox;
 
@@ -51,6 +51,7 @@ struct Shared {
     std::atomic<uint64_t> committed_batch{0};
 
     Inbox<IngestMsg>& verifier_for(uint64_t conn) { return *verifier_inboxes[conn % verifier_inboxes.size()]; }
+    Inbox<ReqMsg>& query_for(uint64_t conn) { return *query_inboxes[conn % query_inboxes.size()]; }
 
     // An event that passed every check: an ephemeral one is answered and goes straight
     // to the monitor, any other to the writer (which answers after the commit).

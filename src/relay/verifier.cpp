@@ -42,7 +42,7 @@ void Verifier::run() {
                             sh_.metrics.connection_closed(info.scheme);
                         }
                         conns_.erase(v.conn);
-                        sh_.query_inbox.push(req::CloseConn{v.conn});
+                        sh_.query_for(v.conn).push(req::CloseConn{v.conn});
                         sh_.neg_inbox.push(neg::CloseConn{v.conn});
                     }
                 },
@@ -164,7 +164,7 @@ void Verifier::on_req(Conn& c, nostr::ClientReq& m) {
     if (c.authed.empty() && sh_.private_kinds.only_private(m.filters))
         return sh_.send_closed(c.info.id, m.sub_id, kPrivateKindsAuth);
     c.subs.insert(m.sub_id);
-    sh_.query_inbox.push(req::Open{c.info.id, std::move(m.sub_id), std::move(m.filters), readers(c), c.ip});
+    sh_.query_for(c.info.id).push(req::Open{c.info.id, std::move(m.sub_id), std::move(m.filters), readers(c), c.ip});
 }
 
 void Verifier::on_count(Conn& c, nostr::ClientCount& m) {
@@ -174,13 +174,13 @@ void Verifier::on_count(Conn& c, nostr::ClientCount& m) {
     if (!allow_req(c)) return sh_.send_closed(c.info.id, m.sub_id, "rate-limited: too many requests, slow down");
     if (c.authed.empty() && sh_.private_kinds.only_private(m.filters))
         return sh_.send_closed(c.info.id, m.sub_id, kPrivateKindsAuth);
-    sh_.query_inbox.push(req::Count{c.info.id, std::move(m.sub_id), std::move(m.filters), readers(c), c.ip});
+    sh_.query_for(c.info.id).push(req::Count{c.info.id, std::move(m.sub_id), std::move(m.filters), readers(c), c.ip});
 }
 
 void Verifier::on_close(Conn& c, nostr::ClientClose& m) {
     sh_.metrics.messages.inc("CLOSE");
     c.subs.erase(m.sub_id);
-    sh_.query_inbox.push(req::Close{c.info.id, std::move(m.sub_id)});
+    sh_.query_for(c.info.id).push(req::Close{c.info.id, std::move(m.sub_id)});
 }
 
 // A sync reads like a REQ: the same authentication rule and rate limit.

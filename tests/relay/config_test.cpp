@@ -154,6 +154,8 @@ idle_timeout = 60
 max_connections = 500
 max_connections_per_ip = 0
 max_output_mib = 64
+max_queries_in_flight = 7
+max_query_cost = 0
 
 [auth]
 required_for_read = true
@@ -180,6 +182,7 @@ idle_timeout = 30
 frame_size = 8192
 [threads]
 verifiers = 3
+queries = 4
 io = 2
 )";
 
@@ -223,6 +226,8 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.max_connections, 500u);
     EXPECT_EQ(c.max_connections_per_ip, 0u);  // 0: no cap, unlike the counts above
     EXPECT_EQ(c.max_output_mib, 64u);
+    EXPECT_EQ(c.max_queries_in_flight, 7u);
+    EXPECT_EQ(c.max_query_cost, 0u);  // 0: no cap
     EXPECT_TRUE(c.auth_required_read);
     EXPECT_TRUE(c.auth_required_write);
     EXPECT_EQ(c.private_kinds, (std::vector<uint16_t>{4, 1059, 14}));
@@ -239,6 +244,7 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.reqs_per_ip.burst, 1000);
     EXPECT_EQ(c.verifier_threads, 3u);
     EXPECT_EQ(c.io_threads, 2u);
+    EXPECT_EQ(c.query_threads, 4u);
     EXPECT_EQ(c.sync_max_sessions, 2u);
     EXPECT_EQ(c.sync_max_records, 5000u);
     EXPECT_EQ(c.sync_idle_timeout, std::chrono::milliseconds(30000));
