@@ -121,6 +121,13 @@ Result<Host> parse_dns(std::string_view s) {
     return Host{std::string(s), HostKind::dns};
 }
 
+// An npub or 64 hex digits (whether valid is parse_key's to say).
+bool looks_like_key(std::string_view s) {
+    if (!std::all_of(s.begin(), s.end(), [](char c) { return is_alpha(c) || is_digit(c); })) return false;
+    if (lowercase(s.substr(0, 5)) == "npub1" || lowercase(s.substr(0, 5)) == "nsec1") return true;
+    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
 // What a URI scheme may be, and what the error says it expected.
 struct SchemeSet {
     bool plain;  // ws and wss allowed too
@@ -156,8 +163,22 @@ Result<Address> parse_uri(std::string_view uri, SchemeSet allowed) {
     std::string_view path = path_start == std::string_view::npos ? std::string_view() : rest.substr(path_start);
 
     size_t at = authority.find('@');
+    if (keyed && at == std::string_view::npos) {
+        // Key-only (DESIGN §1) when the whole authority is written as a key; a host alone
+        // is the common mistake, so it gets the '@' error rather than a key error.
+        if (!looks_like_key(authority))
+            return err("missing '@' (expected " + scheme + "://KEY@HOST, or " + scheme + "://KEY alone)");
+        auto k = parse_key(authority);
+        if (!k) return k.error();
+        a.key = *k;
+        a.host = Host{};
+        a.port = 0;
+        auto p = parse_path(path);
+        if (!p) return p.error();
+        a.path = std::move(*p);
+        return a;
+    }
     if (keyed) {
-        if (at == std::string_view::npos) return err("missing '@' (expected " + scheme + "://KEY@HOST)");
         std::string_view key = authority.substr(0, at);
         if (key.empty()) return err("missing key before '@'");
         auto k = parse_key(key);
@@ -204,10 +225,18 @@ Result<Address> parse_relay_url(std::string_view uri) { return parse_uri(uri, Sc
 std::string format_address(const Address& a) {
     std::string out(scheme_name(a.scheme));
     out += "://";
-    if (a.key) out += nostr::encode_npub(*a.key) + "@";
-    out += format_host_port(a.host.name, a.port, default_port(a.scheme));
+    if (a.key) out += nostr::encode_npub(*a.key);
+    if (!a.key_only()) {
+        if (a.key) out += "@";
+        out += format_host_port(a.host.name, a.port, default_port(a.scheme));
+    }
     if (a.path != "/") out += a.path;
     return out;
+}
+
+std::string unresolved_error(const Address& a) {
+    return format_address(a) + " has no host: a key-only address is found through the relay's announcement "
+                               "(give directory relays with --directory)";
 }
 
 Result<crypto::XOnlyPubkey> parse_key(std::string_view key) {

@@ -2,8 +2,11 @@
 // wsn:// and wsns:// addresses (DESIGN.md §1), and plain ws:// / wss:// relay URLs
 // in the same shape, since a client accepts all four:
 //
-//     ("wsn" / "wsns") "://" key "@" host [ ":" port ] [ path ]
-//     ("ws" / "wss")   "://"         host [ ":" port ] [ path ]
+//     ("wsn" / "wsns") "://" ( key "@" host [ ":" port ] / key ) [ path ]
+//     ("ws" / "wss")   "://"           host [ ":" port ]          [ path ]
+//
+// A wsn address with no host ("wsn://npub1...") is key-only: complete, but it must be
+// resolved (its signed announcement, wsn/announcement.hpp) before it can be dialed.
 //
 // key:  npub (canonical) or 64 lowercase hex; must be an x coordinate on secp256k1
 // host: IPv4 dotted quad / "[" IPv6 "]" / DNS name (RFC 1123) / v3 .onion name
@@ -32,9 +35,12 @@ struct Host {
 struct Address {
     Scheme scheme = Scheme::wsn;
     std::optional<crypto::XOnlyPubkey> key;  // set exactly when scheme is wsn or wsns
-    Host host;
+    Host host;               // empty name: key-only (then port is 0)
     uint16_t port = 80;
     std::string path = "/";  // starts with '/'; may end in "?query"
+
+    // A wsn:// or wsns:// address with a key and no host: found through its announcement.
+    bool key_only() const { return key && host.name.empty(); }
 
     // True for wss and wsns (carried inside TLS; the certificate is never trusted for identity).
     bool tls() const { return scheme == Scheme::wss || scheme == Scheme::wsns; }
@@ -47,6 +53,9 @@ struct Address {
 [[nodiscard]] Result<Address> parse_address(std::string_view uri);
 // Parses any of ws://, wss://, wsn://, wsns:// (ws and wss take no key).
 [[nodiscard]] Result<Address> parse_relay_url(std::string_view uri);
+
+// The error for dialing a key-only address that was not resolved first.
+std::string unresolved_error(const Address& a);
 
 // The canonical text: npub, lowercase host, IPv6 in brackets, default port and
 // path "/" omitted. parse_relay_url(format_address(a)) == a for any parsed a.

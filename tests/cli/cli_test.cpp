@@ -132,6 +132,7 @@ TEST_F(Cli, UriParsePrintsTheParts) {
                      "  \"uri\": \"wsns://" + kNpub + "@[2001:db8::1]:8443/nostr\",\n"
                      "  \"scheme\": \"wsns\",\n"
                      "  \"tls\": true,\n"
+                     "  \"key_only\": false,\n"
                      "  \"npub\": \"" + kNpub + "\",\n"
                      "  \"pubkey\": \"" + kHex + "\",\n"
                      "  \"host\": \"2001:db8::1\",\n"
@@ -144,6 +145,21 @@ TEST_F(Cli, UriParsePrintsTheParts) {
     ASSERT_EQ(ws.code, 0) << ws.err;
     EXPECT_NE(ws.out.find("\"npub\": null"), std::string::npos);
     EXPECT_NE(ws.out.find("\"host_kind\": \"ipv4\""), std::string::npos);
+
+    Result ko = wsn({"uri", "parse", "wsn://" + kHex});
+    ASSERT_EQ(ko.code, 0) << ko.err;
+    EXPECT_EQ(ko.out, "{\n"
+                      "  \"uri\": \"wsn://" + kNpub + "\",\n"
+                      "  \"scheme\": \"wsn\",\n"
+                      "  \"tls\": false,\n"
+                      "  \"key_only\": true,\n"
+                      "  \"npub\": \"" + kNpub + "\",\n"
+                      "  \"pubkey\": \"" + kHex + "\",\n"
+                      "  \"host\": null,\n"
+                      "  \"host_kind\": null,\n"
+                      "  \"port\": null,\n"
+                      "  \"path\": \"/\"\n"
+                      "}\n");
 }
 
 TEST_F(Cli, UriParseErrorsNameThePart) {
@@ -153,7 +169,7 @@ TEST_F(Cli, UriParseErrorsNameThePart) {
         {"wsn://" + kNpub + "@host:70000", "port 70000 out of range"},
         {"wsn://" + kNpub.substr(0, 62) + "7@host", "bad checksum in npub"},
         {"wsn://" + kNpub + "@2001:db8::1", "IPv6 address needs brackets"},
-        {"wsn://host", "missing '@' (expected wsn://KEY@HOST)"},
+        {"wsn://host", "missing '@' (expected wsn://KEY@HOST, or wsn://KEY alone)"},
         {"http://host", "unknown scheme 'http' (expected ws://, wss://, wsn:// or wsns://)"},
     };
     for (const auto& c : cases) {
@@ -180,6 +196,14 @@ TEST_F(Cli, UriFormat) {
     r = wsn({"uri", "format", "--key", kNpub, "--host", "h", "--port", "0"});
     EXPECT_EQ(r.code, 1);
     EXPECT_EQ(r.err, "wsn: error: port 0 out of range\n");
+
+    r = wsn({"uri", "format", "--key", kHex});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, "wsn://" + kNpub + "\n");
+
+    r = wsn({"uri", "format", "--key", kHex, "--port", "8443"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(r.err, "wsn: error: --port needs --host (a key-only address has no port)\n");
 
     r = wsn({"uri", "format", "--host", "h"});
     EXPECT_EQ(r.code, 2);  // a missing required flag is a usage error

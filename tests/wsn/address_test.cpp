@@ -49,7 +49,32 @@ const Form kForms[] = {
      HostKind::dns, 80, "/", "wsn://" + kNpub + "@host"},
     {"wsn://" + kNpub + "@DUCKDUCKGOGG42XJOC72X3SJASOWOARFBGCMVFIMAFTT6TWAGSWZCZAD.ONION", Scheme::wsn, kOnion,
      HostKind::onion, 80, "/", "wsn://" + kNpub + "@" + kOnion},
+    // Key-only (no host): resolved through the relay's announcement.
+    {"wsn://" + kNpub, Scheme::wsn, "", HostKind::dns, 0, "/", ""},
+    {"wsns://" + kNpub, Scheme::wsns, "", HostKind::dns, 0, "/", ""},
+    {"wsn://" + kNpub + "/nostr?x=1", Scheme::wsn, "", HostKind::dns, 0, "/nostr?x=1", ""},
+    {"wsn://" + kHex, Scheme::wsn, "", HostKind::dns, 0, "/", "wsn://" + kNpub},
+    {"WSN://" + kNpub + "/", Scheme::wsn, "", HostKind::dns, 0, "/", "wsn://" + kNpub},
 };
+
+TEST(Address, KeyOnly) {
+    auto a = parse_address("wsn://" + kNpub);
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    EXPECT_TRUE(a->key_only());
+    EXPECT_EQ(a->key->hex(), kHex);
+    auto hosted = parse_address("wsn://" + kNpub + "@host");
+    ASSERT_TRUE(hosted.ok());
+    EXPECT_FALSE(hosted->key_only());
+    auto plain = parse_relay_url("ws://host");
+    ASSERT_TRUE(plain.ok());
+    EXPECT_FALSE(plain->key_only());
+    EXPECT_FALSE(Address{}.key_only());
+    // parse_relay_url accepts it too (the client commands take any scheme).
+    auto any = parse_relay_url("wsns://" + kNpub);
+    ASSERT_TRUE(any.ok());
+    EXPECT_TRUE(any->key_only());
+    EXPECT_EQ(format_address(*any), "wsns://" + kNpub);
+}
 
 TEST(Address, EveryForm) {
     for (const Form& f : kForms) {
@@ -87,8 +112,14 @@ const Bad kBad[] = {
     {kNpub + "@host", "missing scheme (expected wsn:// or wsns://)"},
     {"wsn:" + kNpub + "@host", "missing scheme (expected wsn:// or wsns://)"},
     // key
-    {"wsn://relay.example.com:8443", "missing '@' (expected wsn://KEY@HOST)"},
-    {"wsns://relay.example.com", "missing '@' (expected wsns://KEY@HOST)"},
+    {"wsn://relay.example.com:8443", "missing '@' (expected wsn://KEY@HOST, or wsn://KEY alone)"},
+    {"wsns://relay.example.com", "missing '@' (expected wsns://KEY@HOST, or wsns://KEY alone)"},
+    {"wsn://" + kNpub + ":8443", "missing '@' (expected wsn://KEY@HOST, or wsn://KEY alone)"},
+    {"wsn://npub180cvv07tjdrrgpa0j7j7tmnyl2yr6yr7l8j4s3evf6u64th6gkwsyjh6w4", "bad checksum in npub"},
+    {"wsn://" + std::string(63, '0') + "5", "hex key is not a valid secp256k1 public key"},
+    {"wsn://nsec1vl029mgpspedva04g90vltkh6fvh240zqtv9k0t9af8935ke9laqsnlfe5",
+     "the key is a secret key (nsec); an address takes the public key (npub)"},
+    {"wsn://" + kNpub + "#x", "fragment ('#') not allowed in a relay address"},
     {"wsn://@host", "missing key before '@'"},
     {"wsn://npub180cvv07tjdrrgpa0j7j7tmnyl2yr6yr7l8j4s3evf6u64th6gkwsyjh6w4@host", "bad checksum in npub"},
     {"wsn://npub180cvv07tjdrrgpa0j7j7tmnyl2yr6yr7l8j4s3evf6u64th6gkwsyjh6W6@host", "mixed case in npub"},

@@ -152,6 +152,7 @@ awaitable<Result<std::unique_ptr<Client>>> Client::connect(asio::any_io_executor
                                                            ClientOptions opts) {
     auto addr = parse_relay_url(url);
     if (!addr) co_return addr.error();
+    if (addr->key_only()) co_return err(unresolved_error(*addr));
     auto im = std::make_unique<Impl>();
     im->addr = *addr;
     im->opts = std::move(opts);

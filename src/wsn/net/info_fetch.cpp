@@ -52,6 +52,7 @@ awaitable<Result<std::string>> get(Stream& stream, const Address& relay, const s
 }  // namespace
 
 awaitable<Result<std::string>> fetch_info_document(asio::any_io_executor ex, const Address& relay, FetchOptions opts) {
+    if (relay.key_only()) co_return err(unresolved_error(relay));
     const std::string what = format_host_port(relay.host.name, relay.port);
     beast::tcp_stream stream(ex);
     tcp::socket& sock = stream.socket();
