@@ -8,9 +8,13 @@
 
 #include <simdjson.h>
 
+#include "cli/client_config.hpp"
+#include "cli/client_run.hpp"
 #include "files/key_file.hpp"
+#include "files/state_file.hpp"
 #include "nostr/nip19.hpp"
 #include "util/hex.hpp"
+#include "wsn/net/resolver.hpp"
 #include "wsn/net/socks5.hpp"
 
 namespace wsn::cli {
@@ -22,7 +26,36 @@ void add_connect_flags(CLI::App& cmd, ConnectFlags& f) {
     cmd.add_option("--timeout", f.timeout_seconds, "Seconds to wait for connecting and for each answer")
         ->capture_default_str();
     cmd.add_option("--tls-ca", f.tls_ca, "wss: also trust the certificates in this PEM file (e.g. a self-signed relay's)");
+    add_directory_flag(cmd, f);
 }
+
+void add_directory_flag(CLI::App& cmd, ConnectFlags& f) {
+    cmd.add_option("--directory", f.directories,
+                   "A directory relay to look up wsn://npub1... addresses on (repeatable; added to the client "
+                   "config's list, docs/discovery.md)");
+}
+
+namespace {
+
+Result<std::shared_ptr<net::Resolver>> make_resolver(const ConnectFlags& f) {
+    auto cfg = read_client_config(default_client_config_path());
+    if (!cfg) return err("client config: " + cfg.error().message);
+    net::ResolverOptions ro;
+    ro.directories = cfg->directories;
+    for (const auto& d : f.directories) {
+        auto a = parse_relay_url(d);
+        if (!a) return err("--directory '" + d + "': " + a.error().message);
+        if (a->key_only()) return err("--directory '" + d + "': a directory relay needs a host");
+        if (std::find(ro.directories.begin(), ro.directories.end(), d) == ro.directories.end()) ro.directories.push_back(d);
+    }
+    if (cfg->cache) ro.cache_file = files::default_state_path("resolve-cache.json");
+    ro.address_timeout = cfg->address_timeout;
+    ro.directory_timeout = cfg->directory_timeout;
+    ro.log = [](const std::string& s) { tell("resolve", s); };
+    return std::make_shared<net::Resolver>(std::move(ro));
+}
+
+}  // namespace
 
 Result<net::ClientOptions> client_options(const ConnectFlags& f) {
     net::ClientOptions out;
@@ -41,6 +74,9 @@ Result<net::ClientOptions> client_options(const ConnectFlags& f) {
     out.connect_timeout = std::chrono::milliseconds(int64_t(std::ceil(f.timeout_seconds * 1000)));
     out.handshake_timeout = out.connect_timeout;
     out.tls_ca_file = f.tls_ca;
+    auto r = make_resolver(f);
+    if (!r) return r.error();
+    out.resolver = std::move(*r);
     return out;
 }
 

@@ -28,18 +28,22 @@ namespace wsn::cli {
 
 enum Exit : int { exit_ok = 0, exit_refused = 1, exit_usage = 2, exit_unreachable = 3 };
 
-// --key, --socks5, --timeout, --tls-ca.
+// --key, --socks5, --timeout, --tls-ca, --directory.
 struct ConnectFlags {
     std::string key_file;  // empty: a fresh key per connection (anonymous)
     std::string socks5;    // HOST:PORT, empty: direct
     double timeout_seconds = 10;
     std::string tls_ca;    // wss: extra trusted certificates (PEM)
+    std::vector<std::string> directories;  // added to the client config's (client_config.hpp)
 };
 void add_connect_flags(CLI::App& cmd, ConnectFlags& f);
+// --directory alone (for commands that take the other connect flags their own way).
+void add_directory_flag(CLI::App& cmd, ConnectFlags& f);
 
 // The client options the flags name, checked: the key read from its file (a warning
 // about its permissions goes to stderr), the SOCKS5 proxy, the timeouts (connect,
-// handshake, and each answer awaited: connect_timeout).
+// handshake, and each answer awaited: connect_timeout), and the resolver (wsn/net/resolver.hpp)
+// with the directories of the flags and the client config, and the cache file.
 [[nodiscard]] Result<net::ClientOptions> client_options(const ConnectFlags& f);
 
 // --kind, --author, --id, --tag x=v, --since, --until, --limit.

@@ -45,6 +45,36 @@ int for_each_relay(const std::vector<std::string>& uris, const net::ClientOption
     return exit_code(uris.size(), unreachable, refused);
 }
 
+namespace {
+std::string ok_line(const std::string& uri, const nostr::RelayOk& ok) {
+    std::string out = "{\"relay\":";
+    nostr::append_json_string(out, uri);
+    out += ",\"id\":\"" + nostr::id_hex(ok.event_id) + "\",\"accepted\":";
+    out += ok.accepted ? "true" : "false";
+    out += ",\"message\":";
+    nostr::append_json_string(out, ok.message);
+    out += '}';
+    return out;
+}
+}  // namespace
+
+Outcome publish(net::BlockingClient& c, const std::string& uri, const nostr::Event& event,
+                std::chrono::milliseconds timeout) {
+    if (auto s = c.send(nostr::to_json(nostr::ClientMessage{nostr::ClientEvent{event}})); !s) {
+        tell(uri, s.error().message);
+        return Outcome::refused;
+    }
+    Conversation conv(c, uri, timeout);
+    while (auto m = conv.next()) {
+        auto* ok = std::get_if<nostr::RelayOk>(&*m);
+        if (!ok || ok->event_id != event.id) continue;
+        print_line(ok_line(uri, *ok));
+        if (!ok->accepted) tell(uri, "refused: " + ok->message);
+        return ok->accepted ? Outcome::ok : Outcome::refused;
+    }
+    return Outcome::refused;
+}
+
 Conversation::Conversation(net::BlockingClient& c, std::string uri, std::chrono::milliseconds timeout,
                            const std::atomic<bool>* stop)
     : c_(c), uri_(std::move(uri)), timeout_(timeout), deadline_(std::chrono::steady_clock::now() + timeout),

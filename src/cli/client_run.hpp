@@ -47,6 +47,11 @@ private:
     nostr::Parser parser_;
 };
 
+// Sends `event` and waits for the relay's OK about it, printed as one JSON line
+// {"relay","id","accepted","message"} (a refusal also told on stderr).
+Outcome publish(net::BlockingClient& c, const std::string& uri, const nostr::Event& event,
+                std::chrono::milliseconds timeout);
+
 // Writes one line to stdout and flushes it (thread-safe).
 void print_line(const std::string& line);
 // Writes "<uri>: <message>" to stderr (thread-safe).

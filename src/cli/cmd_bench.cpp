@@ -101,9 +101,22 @@ int run(Workload w, const BenchFlags& f) {
         if (auto t = loadgen::cpu_time(f.pid); !t) return fail("--pid: " + t.error().message, exit_usage);
 
     loadgen::BenchOptions o;
-    o.uri = f.uri;
-    o.publish_uri = f.publish_to;
+    // Found by its key: resolved once, before any clock starts, so every connection of the
+    // run dials the address that answered (and a cold cache costs the run nothing).
+    auto located = [&](const std::string& uri) -> Result<std::string> {
+        if (uri.empty() || !parse_relay_url(uri)->key_only()) return uri;
+        auto c = net::BlockingClient::connect(uri, *client);
+        if (!c) return err(uri + ": " + c.error().message);
+        return format_address(c->address());
+    };
+    auto uri = located(f.uri);
+    if (!uri) return fail(uri.error().message, exit_unreachable);
+    auto publish_uri = located(f.publish_to);
+    if (!publish_uri) return fail(publish_uri.error().message, exit_unreachable);
+    o.uri = *uri;
+    o.publish_uri = *publish_uri;
     o.client = *client;
+    o.client.resolver = nullptr;  // the addresses are final now
     o.threads = f.threads;
     o.duration = millis(f.duration);
     o.count = f.count;

@@ -63,17 +63,6 @@ Result<nostr::Event> make_event(const EventFlags& f, CLI::App& cmd, const std::o
     return nostr::make_signed(signer, f.created_at.value_or(std::time(nullptr)), f.kind, std::move(tags), *f.content);
 }
 
-std::string ok_line(const std::string& uri, const nostr::RelayOk& ok) {
-    std::string out = "{\"relay\":";
-    nostr::append_json_string(out, uri);
-    out += ",\"id\":\"" + nostr::id_hex(ok.event_id) + "\",\"accepted\":";
-    out += ok.accepted ? "true" : "false";
-    out += ",\"message\":";
-    nostr::append_json_string(out, ok.message);
-    out += '}';
-    return out;
-}
-
 int run(const EventFlags& f, CLI::App& cmd) {
     if (auto u = parse_uris(f.uris); !u) return fail(u.error().message, exit_usage);
     auto opts = client_options(f.connect);
@@ -81,21 +70,8 @@ int run(const EventFlags& f, CLI::App& cmd) {
     auto event = make_event(f, cmd, opts->key);
     if (!event) return fail(event.error().message, exit_usage);
 
-    const std::string msg = nostr::to_json(nostr::ClientMessage{nostr::ClientEvent{*event}});
     return for_each_relay(f.uris, *opts, [&](net::BlockingClient& c, const std::string& uri) {
-        if (auto s = c.send(msg); !s) {
-            tell(uri, s.error().message);
-            return Outcome::refused;
-        }
-        Conversation conv(c, uri, opts->connect_timeout);
-        while (auto m = conv.next()) {
-            auto* ok = std::get_if<nostr::RelayOk>(&*m);
-            if (!ok || ok->event_id != event->id) continue;
-            print_line(ok_line(uri, *ok));
-            if (!ok->accepted) tell(uri, "refused: " + ok->message);
-            return ok->accepted ? Outcome::ok : Outcome::refused;
-        }
-        return Outcome::refused;
+        return publish(c, uri, *event, opts->connect_timeout);
     });
 }
 

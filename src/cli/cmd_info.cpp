@@ -23,6 +23,15 @@ int run(const InfoFlags& f) {
     if (!addr) return fail("'" + f.uri + "': " + addr.error().message, exit_usage);
     auto opts = client_options(f.connect);
     if (!opts) return fail(opts.error().message, exit_usage);
+    if (addr->key_only()) {
+        // Found by its key: connect (the handshake proves the key), then ask that address.
+        auto c = net::BlockingClient::connect(f.uri, *opts);
+        if (!c) {
+            tell(f.uri, c.error().message);
+            return exit_unreachable;
+        }
+        addr = c->address();
+    }
     net::FetchOptions fo;
     fo.socks5_proxy = opts->socks5_proxy;
     fo.timeout = opts->connect_timeout;
@@ -59,10 +68,11 @@ int run(const InfoFlags& f) {
 void register_info(CLI::App& app, Dispatch& dispatch) {
     auto f = std::make_shared<InfoFlags>();
     auto* c = app.add_subcommand("info", "Fetch a relay's NIP-11 information document (one JSON line)");
-    c->add_option("uri", f->uri, "Relay URI: wsn://npub1...@host:port, wsns://, ws://, wss://")->required();
+    c->add_option("uri", f->uri, "Relay URI: wsn://npub1...@host:port, wsn://npub1... (found by its key), wsns://, ws://, wss://")->required();
     c->add_option("--socks5", f->connect.socks5, "Connect through a SOCKS5 proxy HOST:PORT (Tor: 127.0.0.1:9050)");
     c->add_option("--timeout", f->connect.timeout_seconds, "Seconds to wait for the document")->capture_default_str();
     c->add_option("--tls-ca", f->connect.tls_ca, "wss: also trust the certificates in this PEM file");
+    add_directory_flag(*c, f->connect);
     dispatch.on(c, [f] { return run(*f); });
 }
 

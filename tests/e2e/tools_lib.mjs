@@ -11,11 +11,11 @@ import { WSN_BIN } from './lib/relay.mjs';
 
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'wsn-tools-'));
 
-// Runs `wsn ...args` with optional stdin; resolves with its exit code and output.
-// A command still running after `timeout` ms is killed and the test fails.
-export function runWsn(args, { input, timeout = 20000 } = {}) {
+// Runs `wsn ...args` with optional stdin (and environment); resolves with its exit code and
+// output. A command still running after `timeout` ms is killed and the test fails.
+export function runWsn(args, { input, timeout = 20000, env } = {}) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(WSN_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(WSN_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (d) => { stdout += d; });
@@ -36,8 +36,8 @@ export function runWsn(args, { input, timeout = 20000 } = {}) {
 }
 
 // Starts `wsn ...args` and resolves once it printed `count` lines matching `pattern`.
-export async function startWsn(args, { pattern = /^wsns?:\/\//, count = 1 } = {}) {
-  const proc = spawn(WSN_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startWsn(args, { pattern = /^wsns?:\/\//, count = 1, env } = {}) {
+  const proc = spawn(WSN_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });

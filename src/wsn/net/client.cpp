@@ -3,6 +3,7 @@
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 
 #include "wsn/net/client.hpp"
+#include "wsn/net/resolver.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -145,6 +146,11 @@ struct Client::Impl {
 Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Client::~Client() = default;
 const Address& Client::address() const { return impl_->addr; }
+void Client::abort() {
+    if (!impl_->closed) impl_->closed = CloseInfo{0, "aborted"};
+    error_code ignore;
+    impl_->link->socket().close(ignore);
+}
 const std::optional<CloseInfo>& Client::close_info() const { return impl_->closed; }
 asio::any_io_executor Client::get_executor() const { return impl_->ex; }
 
@@ -152,6 +158,10 @@ awaitable<Result<std::unique_ptr<Client>>> Client::connect(asio::any_io_executor
                                                            ClientOptions opts) {
     auto addr = parse_relay_url(url);
     if (!addr) co_return addr.error();
+    if (addr->key && opts.resolver) {
+        auto r = std::move(opts.resolver);
+        co_return co_await r->connect(ex, std::move(*addr), std::move(opts));
+    }
     if (addr->key_only()) co_return err(unresolved_error(*addr));
     auto im = std::make_unique<Impl>();
     im->addr = *addr;

@@ -26,6 +26,8 @@
 
 namespace wsn::net {
 
+class Resolver;  // wsn/net/resolver.hpp
+
 struct ClientOptions {
     // wsn/wsns static key: nullopt = a fresh random key per connection (anonymous);
     // the user's key to be known to the relay as that pubkey.
@@ -39,6 +41,9 @@ struct ClientOptions {
     bool verify_tls = true;
     std::string tls_ca_file;  // wss: a PEM file of extra trusted certificates (e.g. a test relay's)
     size_t max_message_bytes = 512 * 1024;  // plaintext; a larger message from the relay fails the read
+    // Set: wsn/wsns addresses go through it (key-only ones resolved, a host that fails
+    // falls back to the relay's announcement). Unset: a key-only address is an error.
+    std::shared_ptr<Resolver> resolver;
 };
 
 // Why a connection ended, as the relay or this side said it.
@@ -79,6 +84,9 @@ public:
     boost::asio::awaitable<Status> write(std::string text);
     // Closes with a WebSocket close code; waits for the relay's answer (bounded).
     boost::asio::awaitable<void> close(uint16_t code = 1000, std::string reason = {});
+
+    // Drops the connection at once (no close handshake); pending reads and writes fail.
+    void abort();
 
     const Address& address() const;
     const std::optional<CloseInfo>& close_info() const;
