@@ -6,11 +6,14 @@ import { npubEncode, WsnWebSocket } from '../dist/index.js';
 const $ = (id) => document.getElementById(id);
 const hexToBytes = (h) => Uint8Array.from(h.match(/../g), (b) => parseInt(b, 16));
 
+// Directory relays for key-only addresses (wsn://npub1…): ?directory=URL, repeatable.
+const directories = new URLSearchParams(location.search).getAll('directory');
+
 // nostr-tools reports any failure as "connection failed": keep wsn's own reason.
 let lastError = '';
 class DemoWebSocket extends WsnWebSocket {
   constructor(url, protocols) {
-    super(url, protocols);
+    super(url, protocols, { directories });
     this.addEventListener('error', (ev) => (lastError = ev.message || ''));
   }
 }

@@ -1,5 +1,6 @@
 // wsn:// and wsns:// addresses (DESIGN §1):
-//   ("wsn" / "wsns") "://" key "@" host [ ":" port ] [ path ]
+//   ("wsn" / "wsns") "://" ( key "@" host [ ":" port ] / key ) [ path ]
+// With no host (key-only) the relay is found through its announcement (discovery.ts).
 // key: npub or 64 lowercase hex; host: IPv4, [IPv6], DNS name or v3 .onion;
 // default port 80 (wsn) / 443 (wsns); path as in a ws:// URL, default "/".
 import { npubEncode, parsePublicKey } from './keys.js';
@@ -10,8 +11,8 @@ export interface WsnAddress {
   scheme: WsnScheme;
   relayKey: Uint8Array; // 32-byte x-only key
   npub: string;
-  host: string; // lowercase; an IPv6 literal without brackets
-  port: number;
+  host: string; // lowercase; an IPv6 literal without brackets; '' when key-only
+  port: number; // 0 when key-only
   path: string; // starts with "/", may carry a query
 }
 
@@ -82,7 +83,16 @@ export function parseWsnAddress(url: string): WsnAddress {
   if (/\s/.test(path)) fail('path contains whitespace');
 
   const at = authority.lastIndexOf('@');
-  if (at < 0) fail('missing relay key: expected wsn://npub1…@host');
+  if (at < 0 && /^(npub1[a-z0-9]+|[0-9a-fA-F]{64})$/i.test(authority)) {
+    let relayKey: Uint8Array;
+    try {
+      relayKey = parsePublicKey(authority);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    return { scheme, relayKey, npub: npubEncode(relayKey), host: '', port: 0, path };
+  }
+  if (at < 0) fail('missing relay key: expected wsn://npub1…@host (or wsn://npub1… alone)');
   const key = authority.slice(0, at);
   if (key.includes('@') || key.includes(':')) fail('bad relay key: userinfo must be just the npub or hex key');
   if (key === '') fail('missing relay key before "@"');
@@ -116,6 +126,11 @@ export function parseWsnAddress(url: string): WsnAddress {
   return { scheme, relayKey, npub: npubEncode(relayKey), host, port, path };
 }
 
+// No host: the relay must be found by its key first (discovery.ts).
+export function isKeyOnly(a: WsnAddress): boolean {
+  return a.host === '';
+}
+
 function hostPart(a: WsnAddress): string {
   const host = a.host.includes(':') ? `[${a.host}]` : a.host;
   return a.port === DEFAULT_PORT[a.scheme] ? host : `${host}:${a.port}`;
@@ -123,7 +138,8 @@ function hostPart(a: WsnAddress): string {
 
 // Canonical form: npub, lowercase host, IPv6 in brackets, default port omitted.
 export function formatWsnAddress(a: WsnAddress): string {
-  return `${a.scheme}://${a.npub}@${hostPart(a)}${a.path === '/' ? '' : a.path}`;
+  const where = isKeyOnly(a) ? '' : `@${hostPart(a)}`;
+  return `${a.scheme}://${a.npub}${where}${a.path === '/' ? '' : a.path}`;
 }
 
 // The URL of the WebSocket that carries the session: ws:// for wsn, wss:// for wsns.

@@ -1,7 +1,9 @@
-export { WsnWebSocket, useWsn, setWebSocketImplementation, WSN_SUBPROTOCOL, DEFAULT_HANDSHAKE_TIMEOUT_MS,
+export { WsnWebSocket, useWsn, setWebSocketImplementation, WSN_SUBPROTOCOL, DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_ADDRESS_TIMEOUT_MS,
   notWsnMessage, wrongKeyMessage } from './websocket.js';
 export type { WsnOptions, WebSocketImplementation, CarrierSocket } from './websocket.js';
-export { parseWsnAddress, formatWsnAddress, carrierUrl, isWsnUrl, WsnAddressError } from './address.js';
+export { parseWsnAddress, formatWsnAddress, carrierUrl, isWsnUrl, isKeyOnly, WsnAddressError } from './address.js';
+export { acceptAnnouncement, candidates, lookup, newer, clearRelayCache, ANNOUNCEMENT_KIND } from './discovery.js';
+export type { Announcement, NostrEvent, Lookup } from './discovery.js';
 export type { WsnAddress, WsnScheme } from './address.js';
 export { Initiator, Responder, PROTOCOL_NAME, WSN_PROLOGUE, ACT_ONE_SIZE, ACT_TWO_SIZE, ACT_THREE_SIZE } from './handshake.js';
 export type { SessionKeys, HandshakeOptions } from './handshake.js';

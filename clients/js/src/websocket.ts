@@ -7,7 +7,8 @@
 // `open`. From then on every send() is one sealed binary message and every
 // received binary message becomes one `message` event with string data.
 import { asBytes, bytesToHex } from './bytes.js';
-import { carrierUrl, formatWsnAddress, isWsnUrl, parseWsnAddress, type WsnAddress } from './address.js';
+import { carrierUrl, formatWsnAddress, isKeyOnly, isWsnUrl, parseWsnAddress, type WsnAddress } from './address.js';
+import { cachedRelay, candidates, lookup, rememberRelay } from './discovery.js';
 import { FramingError, HandshakeError, WsnError } from './errors.js';
 import { CLOSE_PROTOCOL_ERROR, DEFAULT_MAX_MESSAGE_SIZE, Transport } from './framing.js';
 import { Initiator, WSN_PROLOGUE } from './handshake.js';
@@ -40,7 +41,14 @@ export interface WsnOptions {
   secretKey?: string | Uint8Array;
   maxMessageSize?: number;
   handshakeTimeoutMs?: number;
+  // Directory relays (ws://, wss://, or wsn:// with a host) where a key-only address
+  // (wsn://npub1…) is looked up; see docs/discovery.md. The answer is cached in memory.
+  directories?: string[];
+  // Each announced address tried for a key-only address: its connect and handshake (ms).
+  addressTimeoutMs?: number;
+  directoryTimeoutMs?: number;
 }
+export const DEFAULT_ADDRESS_TIMEOUT_MS = 3000;
 
 let defaultImplementation: WebSocketImplementation | undefined;
 
@@ -118,7 +126,9 @@ export class WsnWebSocket extends EventTarget {
   // Why the connection failed, if it did (also on the error event as .error/.message).
   error: WsnError | null = null;
 
-  readonly #addr!: WsnAddress;
+  #addr!: WsnAddress;
+  // Key-only addresses: the options, the addresses still to try, what failed.
+  #resolve: { opts: WsnOptions; queue: WsnAddress[]; tried: string[]; failures: string[]; looked: boolean; impl?: WebSocketImplementation } | null = null;
   readonly #secret!: Uint8Array;
   readonly #maxMessageSize!: number;
   #phase: Phase = 'carrier';
@@ -153,11 +163,54 @@ export class WsnWebSocket extends EventTarget {
         if (typeof h === 'function') h.call(this, ev);
       });
     }
+    const impl = syncImplementation(options);
+    if (isKeyOnly(this.#addr)) {
+      const key = bytesToHex(this.#addr.relayKey);
+      const last = cachedRelay(key)?.lastGood;
+      this.#resolve = { opts: options, queue: last ? [parseWsnAddress(last)] : [], tried: [], failures: [], looked: false };
+      const start = (i: WebSocketImplementation) => {
+        this.#resolve!.impl = i;
+        void this.#tryNext();
+      };
+      if (impl) start(impl);
+      else loadWs().then(start, (e: Error) => this.#fail(e.message));
+      return;
+    }
     const timeout = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     this.#timer = setTimeout(() => this.#fail(`relay did not finish the handshake within ${timeout} ms`), timeout);
-    const impl = syncImplementation(options);
     if (impl) this.#openCarrier(impl);
     else loadWs().then((i) => this.#openCarrier(i), (e: Error) => this.#fail(e.message));
+  }
+
+  // Key-only: the next address (the cached one, then the announcement's, in order),
+  // looking the announcement up on the directories once when the queue runs dry.
+  async #tryNext(): Promise<void> {
+    const r = this.#resolve!;
+    if (this.#phase !== 'carrier') return; // closed meanwhile
+    if (r.queue.length === 0 && !r.looked) {
+      r.looked = true;
+      const key = bytesToHex(this.#addr.relayKey);
+      const dirs = r.opts.directories ?? [];
+      const found = dirs.length
+        ? await lookup(key, dirs, useWsn({ WebSocket: r.impl }), r.opts.directoryTimeoutMs ?? 5000)
+        : { best: cachedRelay(key)?.announcement ?? null };
+      if (this.#phase !== 'carrier') return;
+      if (found.best) r.queue.push(...candidates(found.best, r.tried));
+      else r.failures.push(dirs.length ? `no announcement of ${this.#addr.npub} found on ${dirs.length} directory relay(s)`
+        : `${this.url} has no host: give { directories } to find the relay by its key`);
+    }
+    const next = r.queue.shift();
+    if (!next) {
+      this.#resolve = null; // the failure is final now
+      this.#fail(r.failures.join('; ') || `no address of ${this.#addr.npub} answered`);
+      return;
+    }
+    r.tried.push(formatWsnAddress(next));
+    this.#addr = next;
+    const timeout = r.opts.addressTimeoutMs ?? DEFAULT_ADDRESS_TIMEOUT_MS;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#fail(`${formatWsnAddress(next)}: no handshake within ${timeout} ms`), timeout);
+    this.#openCarrier(r.impl!);
   }
 
   get readyState(): number {
@@ -205,7 +258,7 @@ export class WsnWebSocket extends EventTarget {
     }
     if (this.#readyState >= WsnWebSocket.CLOSING) return;
     if (this.#readyState === WsnWebSocket.CONNECTING) {
-      this.#fail('WebSocket was closed before the connection was established', 1000);
+      this.#fail('WebSocket was closed before the connection was established', 1000, false);
       return;
     }
     this.#readyState = WsnWebSocket.CLOSING;
@@ -261,6 +314,10 @@ export class WsnWebSocket extends EventTarget {
       this.#carrier!.send(act);
       this.#transport = new Transport(keys, this.#maxMessageSize);
       clearTimeout(this.#timer);
+      if (this.#resolve) {
+        rememberRelay(bytesToHex(this.#addr.relayKey), { lastGood: formatWsnAddress(this.#addr) });
+        this.#resolve = null;
+      }
       this.relayPubkey = bytesToHex(this.#addr.relayKey);
       this.relayNpub = this.#addr.npub;
       this.#phase = 'open';
@@ -314,8 +371,28 @@ export class WsnWebSocket extends EventTarget {
 
   // Fails the connection: close the carrier, then error and close events (async,
   // so handlers set right after the constructor see them).
-  #fail(message: string, carrierCode = CLOSE_PROTOCOL_ERROR): void {
+  #fail(message: string, carrierCode = CLOSE_PROTOCOL_ERROR, retry = true): void {
     if (this.#phase === 'closed') return;
+    const r = this.#resolve;
+    if (r && retry && (this.#phase === 'carrier' || this.#phase === 'act2')) {
+      // This address failed (refused, timed out, or not the key: an impostor): the next.
+      r.failures.push(this.#phase === 'carrier' && !this.#carrier ? message : `${formatWsnAddress(this.#addr)}: ${message}`);
+      const c = this.#carrier;
+      this.#carrier = null;
+      this.#initiator = null;
+      this.#phase = 'carrier';
+      clearTimeout(this.#timer);
+      if (c) {
+        c.onopen = c.onmessage = c.onclose = c.onerror = () => {};
+        try {
+          c.close();
+        } catch {
+          // still connecting
+        }
+      }
+      void this.#tryNext();
+      return;
+    }
     const carrier = this.#carrier;
     this.#finish();
     if (carrier && carrier.readyState <= 1) {

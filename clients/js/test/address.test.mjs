@@ -2,7 +2,7 @@
 // the carrier URL, and errors that name the part that is wrong.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { carrierUrl, formatWsnAddress, parseWsnAddress, WsnAddressError, parsePublicKey, parseSecretKey } from '../dist/index.js';
+import { carrierUrl, formatWsnAddress, isKeyOnly, parseWsnAddress, WsnAddressError, parsePublicKey, parseSecretKey } from '../dist/index.js';
 import { hex, loadJson } from './support/vectors.mjs';
 
 const nip19 = loadJson('nip19.json');
@@ -92,6 +92,16 @@ describe('wsn addresses', () => {
     rejects(`wsn://${nsec.bech32}@1.2.3.4`, /secret key/);
     // x = 0 is not on the curve (0^3 + 7 is not a square mod p).
     rejects(`wsn://${'0'.repeat(64)}@1.2.3.4`, /not a point on secp256k1/);
+  });
+
+  it('key-only: wsn://npub1… and wsns://<hex> with no host', () => {
+    const a = parseWsnAddress(`wsn://${NPUB}`);
+    assert.ok(isKeyOnly(a));
+    assert.equal(hex(a.relayKey), HEX);
+    assert.equal(formatWsnAddress(a), `wsn://${NPUB}`);
+    assert.equal(formatWsnAddress(parseWsnAddress(`wsns://${HEX}/nostr`)), `wsns://${NPUB}/nostr`);
+    assert.ok(!isKeyOnly(parseWsnAddress(`wsn://${NPUB}@1.2.3.4`)));
+    rejects(`wsn://${NPUB.slice(0, -1)}q`, /checksum|invalid/i);
   });
 
   it('secret keys: hex, nsec, bytes; out of range refused', () => {
