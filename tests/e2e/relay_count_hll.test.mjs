@@ -56,7 +56,9 @@ test('COUNT answers carry the NIP-45 registers, and two relays merge into the un
     }
     const res = await runWsn(['count', relays[0].wsUrl, relays[1].wsnUrl, '--kind', '7', '--tag', `e=${target.id}`]);
     assert.equal(res.code, 0, res.stderr);
-    const [ra, rb] = res.json();
+    // Lines come in the order the relays answer: pick each by its relay.
+    const ra = res.json().find((l) => l.relay === relays[0].wsUrl);
+    const rb = res.json().find((l) => l.relay === relays[1].wsnUrl);
     const offset = offsetOf(target.id);
     assert.equal(ra.count, 40);
     assert.equal(rb.count, 40);
