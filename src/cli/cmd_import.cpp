@@ -81,6 +81,8 @@ int run(const ImportFlags& f) {
     auto st = open_store(f.store);
     if (!st) return fail(st.error().message);
     store::Store& db = **st;
+    auto moderation = relay::load_moderation(db);  // what the relay's management API set
+    if (!moderation) return fail(moderation.error().message);
 
     Progress progress("lines");
     const std::optional<uint64_t> size = input_size(f.file);
@@ -124,7 +126,7 @@ int run(const ImportFlags& f) {
                 ++n.skipped;
                 continue;
             }
-            if (std::string why = relay::event_refusal(cfg, events[i]->event(), now); !why.empty()) {
+            if (std::string why = relay::event_refusal(cfg, *moderation, events[i]->event(), now); !why.empty()) {
                 ++n.refused;
                 progress.clear();
                 fmt::print(stderr, "line {}: {}\n", line_no, why);

@@ -41,7 +41,10 @@ std::vector<nostr::Id> ids_missing(std::vector<nostr::Id> a, std::vector<nostr::
 // ---- the store
 
 StoreSide::StoreSide(std::unique_ptr<store::Store> db, relay::Config cfg, std::string name)
-    : db_(std::move(db)), cfg_(std::move(cfg)), name_(std::move(name)), parser_(relay::parser_limits(cfg_)) {}
+    : db_(std::move(db)), cfg_(std::move(cfg)), name_(std::move(name)), parser_(relay::parser_limits(cfg_)) {
+    // An unreadable state fails the writes anyway, with the store's own error.
+    if (auto m = relay::load_moderation(*db_)) moderation_ = std::move(*m);
+}
 
 negentropy::ItemSet StoreSide::items(const nostr::Filter& filter) const {
     std::vector<store::IdItem> found;
@@ -82,7 +85,7 @@ Status StoreSide::put(std::vector<nostr::Event> events, Taken& taken) {
             taken.refuse("ephemeral: not stored");
             continue;
         }
-        if (std::string why = relay::event_refusal(cfg_, e, now); !why.empty()) {
+        if (std::string why = relay::event_refusal(cfg_, moderation_, e, now); !why.empty()) {
             taken.refuse(why);
             continue;
         }

@@ -17,6 +17,7 @@
 
 #include "nostr/event.hpp"
 #include "nostr/filter.hpp"
+#include "relay/moderation.hpp"
 #include "nostr/parser.hpp"
 #include "negentropy/items.hpp"
 #include "relay/config.hpp"
@@ -62,6 +63,7 @@ public:
 private:
     std::unique_ptr<store::Store> db_;
     relay::Config cfg_;
+    relay::Moderation moderation_;  // the store's own, as the relay on it applies
     std::string name_;
     nostr::Parser parser_;
 };

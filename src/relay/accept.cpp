@@ -26,12 +26,21 @@ nostr::Limits parser_limits(const Config& cfg) {
     return l;
 }
 
-std::string event_refusal(const Config& cfg, const nostr::Event& e, int64_t now) {
-    std::string pk = e.pubkey.hex();
-    if (contains(cfg.deny_pubkeys, pk) || (!cfg.allow_pubkeys.empty() && !contains(cfg.allow_pubkeys, pk)))
-        return "blocked: pubkey not allowed on this relay";
-    if (contains(cfg.deny_kinds, e.kind) || (!cfg.allow_kinds.empty() && !contains(cfg.allow_kinds, e.kind)))
-        return "blocked: kind " + std::to_string(e.kind) + " not allowed on this relay";
+std::string event_refusal(const Config& cfg, const Moderation& mod, const nostr::Event& e, int64_t now) {
+    const std::string id = nostr::id_hex(e.id);
+    if (mod.banned_events.count(id)) return "blocked: this event is banned from this relay";
+    if (!mod.allowed_events.count(id)) {
+        const std::string pk = e.pubkey.hex();
+        if (contains(cfg.deny_pubkeys, pk) || mod.banned_pubkeys.count(pk))
+            return "blocked: pubkey not allowed on this relay";
+        const bool listed = !cfg.allow_pubkeys.empty() || !mod.allowed_pubkeys.empty();
+        if (listed && !contains(cfg.allow_pubkeys, pk) && !mod.allowed_pubkeys.count(pk))
+            return "blocked: pubkey not allowed on this relay";
+        const bool kind_listed = !cfg.allow_kinds.empty() || !mod.allowed_kinds.empty();
+        if (contains(cfg.deny_kinds, e.kind) || mod.disallowed_kinds.count(e.kind) ||
+            (kind_listed && !contains(cfg.allow_kinds, e.kind) && !mod.allowed_kinds.count(e.kind)))
+            return "blocked: kind " + std::to_string(e.kind) + " not allowed on this relay";
+    }
     if (e.created_at > now + cfg.max_future_seconds) return "invalid: created_at is too far in the future";
     if (auto exp = nostr::expiration(e); exp && *exp <= uint64_t(now)) return "invalid: event has expired";
     return "";

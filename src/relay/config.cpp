@@ -61,6 +61,7 @@ constexpr Section kSections[] = {
     {"policy", "Who may write what. Pubkeys are 64 lowercase hex characters."},
     {"rate_limits", "Token buckets: per_second tokens are added up to burst; each message takes one. per_second = 0 turns a limit off."},
     {"sync", "NIP-77 negentropy set reconciliation (wsn sync, strfry sync, nostr-tools): what one sync may cost (docs/sync.md)."},
+    {"management", "The NIP-86 management API (POST to the relay's URL, Content-Type application/nostr+json+rpc, NIP-98 Authorization; wsn admin). Off while no admin is listed."},
     {"threads", "Thread counts."},
 };
 
@@ -127,6 +128,8 @@ const Key kKeys[] = {
     {"rate_limits", "events_per_ip", Rate{&Config::events_per_ip}, "EVENT messages per client IP address."},
     {"rate_limits", "events_per_pubkey", Rate{&Config::events_per_pubkey}, "EVENT messages per event author."},
     {"rate_limits", "reqs_per_ip", Rate{&Config::reqs_per_ip}, "REQ and COUNT messages per client IP address."},
+
+    {"management", "admins", Pubkeys{&Config::admins}, "Pubkeys (hex) allowed to call the management API: ban and allow pubkeys, events, kinds and IPs, rename the relay. Changes apply at once and are kept in the store.", R"(["79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"])"},
 
     {"threads", "verifiers", Threads{&Config::verifier_threads}, "Threads that parse and verify client messages. 0: one per core."},
     {"threads", "queries", Threads{&Config::query_threads}, "Threads that answer REQ and COUNT from the store; each connection's queries run on one of them. 0: one per core."},

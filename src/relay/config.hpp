@@ -88,6 +88,9 @@ struct Config {
     std::chrono::milliseconds sync_idle_timeout{60000};  // a session without NEG-MSG is closed
     size_t sync_frame_size = 60'000;       // bytes per negentropy message we send (hex doubles it)
 
+    // [management] (NIP-86)
+    std::vector<std::string> admins;  // hex pubkeys whose NIP-98-signed calls are obeyed
+
     // [threads]
     unsigned verifier_threads = 0;  // 0 = one per core
     unsigned io_threads = 1;        // 0 = one per core

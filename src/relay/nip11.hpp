@@ -12,7 +12,7 @@
 namespace wsn::relay {
 
 // NIPs the relay implements, as listed in supported_nips.
-inline constexpr int kSupportedNips[] = {1, 9, 11, 40, 42, 45, 62, 70, 77};
+inline constexpr int kSupportedNips[] = {1, 9, 11, 40, 42, 45, 62, 70, 77, 86};
 
 // The document as compact JSON: name, description, pubkey (the operator's, when set),
 // contact, icon (when set), self (the relay's own key, hex), supported_nips, software

@@ -70,6 +70,9 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     if (!st) return st.error();
     sh.store = std::move(*st);
     sh.feed = sh.store->feed();
+    auto moderation = load_moderation(*sh.store);
+    if (!moderation) return moderation.error();
+    sh.moderation.set(std::move(*moderation));
 
     if (!cfg.write_policy_plugin.empty()) {
         PolicyOptions po;

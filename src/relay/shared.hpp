@@ -13,6 +13,7 @@
 #include "relay/inbox.hpp"
 #include "relay/messages.hpp"
 #include "relay/metrics.hpp"
+#include "relay/moderation.hpp"
 #include "relay/rate_limit.hpp"
 #include "relay/real_ip.hpp"
 #include "store/store.hpp"
@@ -36,6 +37,7 @@ struct Shared {
     RateLimiter events_per_ip, events_per_pubkey, reqs_per_ip;  // set from cfg at start
     std::vector<IpNetwork> trusted_proxies;  // cfg.trusted_proxies, parsed
     PrivateKinds private_kinds;              // cfg.private_kinds
+    ModerationState moderation;              // NIP-86 lists, loaded from the store at start
     std::unique_ptr<WritePolicy> write_policy;  // null when no plugin is configured
 
     std::vector<std::unique_ptr<Inbox<IngestMsg>>> verifier_inboxes;

@@ -21,6 +21,8 @@ bool has_protected_tag(const nostr::Event& e) {
 constexpr std::string_view kPrivateKindsAuth =
     "auth-required: these kinds are served only to their author or recipient; authenticate (NIP-42) first";
 
+constexpr std::string_view kBlockedIp = "blocked: your address is blocked on this relay";
+
 Readers readers(const auto& c) { return Readers(c.authed.begin(), c.authed.end()); }  // a set: sorted
 
 }  // namespace
@@ -52,6 +54,7 @@ void Verifier::run() {
 }
 
 void Verifier::open(net::SessionInfo info, std::string ip) {
+    if (sh_.moderation.get()->blocks_ip(ip)) return sh_.server->close(info.id, 1008, std::string(kBlockedIp));
     Conn c;
     c.ip = std::move(ip);
     if (info.client_key) c.authed.insert(*info.client_key);
@@ -81,6 +84,7 @@ void Verifier::text(uint64_t conn, std::string text) {
     auto it = conns_.find(conn);
     if (it == conns_.end()) return;  // closed meanwhile
     Conn& c = it->second;
+    if (sh_.moderation.get()->blocks_ip(c.ip)) return sh_.server->close(conn, 1008, std::string(kBlockedIp));  // blocked meanwhile
     auto parsed = parser_.parse_client_message(text);
     if (!parsed) {
         sh_.metrics.messages.inc("invalid");
@@ -111,7 +115,7 @@ void Verifier::text(uint64_t conn, std::string text) {
 std::string Verifier::check_write(const Conn& c, const nostr::Event& e, int64_t now) {
     if (sh_.cfg.auth_required_write && c.authed.empty())
         return "auth-required: this relay requires authentication to publish";
-    if (std::string why = event_refusal(sh_.cfg, e, now); !why.empty()) return why;
+    if (std::string why = event_refusal(sh_.cfg, *sh_.moderation.get(), e, now); !why.empty()) return why;
     // NIP-70: even a connection authenticated as someone else may still AUTH as the author.
     if (has_protected_tag(e) && !c.authed.count(e.pubkey))
         return "auth-required: this event may only be published by its author";

@@ -179,6 +179,12 @@ public:
     // Number of stored events (expired but not yet purged ones included).
     virtual uint64_t event_count() const = 0;
 
+    // Small named values kept beside the events, in the metadata both backends have (the
+    // NIP-86 moderation state, say), UTF-8 text: "" when never set. Thread-safe; rare, not
+    // for hot paths.
+    virtual Result<std::string> setting(std::string_view name) const = 0;
+    virtual Status put_setting(std::string_view name, std::string_view value) = 0;
+
     // A store shared by several processes (PostgreSQL) gives each a Feed of what all of
     // them commit, and carries ephemeral events between them (publish, then the Feed);
     // then the relay delivers live events from the Feed alone. An embedded store (LMDB)

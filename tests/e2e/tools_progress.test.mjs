@@ -57,7 +57,8 @@ test(`import and export of ${COUNT} events: a moving bar on a terminal, only the
 
     const exportScreen = await underPty(`'${WSN_BIN}' export --data '${join(dir, 'tty')}' > /dev/null`);
     const exportBars = redraws(exportScreen);
-    assert.ok(exportBars.length >= 2, `export redraws its bar, got:\n${exportBars.join('\n')}`);
+    // Export may take less than one redraw interval (100 ms) on a fast machine: one bar is enough here.
+    assert.ok(exportBars.length >= 1, `export shows its bar, got:\n${exportScreen}`);
     for (const b of exportBars) assert.match(b, /^\[[=> ]+\] +\d+% [\d,]+ events  [\d,]+\/s  ETA \d+:\d\d$/);
     assert.match(exportScreen, new RegExp(`exported ${COUNT} events in [\\d.]+ s`));
 

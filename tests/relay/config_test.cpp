@@ -180,6 +180,8 @@ max_sessions = 2
 max_records = 5000
 idle_timeout = 30
 frame_size = 8192
+[management]
+admins = ["79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"]
 [threads]
 verifiers = 3
 queries = 4
@@ -249,6 +251,7 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.sync_max_records, 5000u);
     EXPECT_EQ(c.sync_idle_timeout, std::chrono::milliseconds(30000));
     EXPECT_EQ(c.sync_frame_size, 8192u);
+    EXPECT_EQ(c.admins, std::vector<std::string>{kHexA});
 
     // The test above sets every key the example documents, and no other.
     std::set<std::string> set_here;

@@ -57,7 +57,7 @@ TEST(Nip11, EveryFieldParsesBack) {
 
     std::vector<int64_t> nips;
     for (auto n : root["supported_nips"].get_array()) nips.push_back(int64_t(n));
-    EXPECT_EQ(nips, (std::vector<int64_t>{1, 9, 11, 40, 42, 45, 62, 70, 77}));
+    EXPECT_EQ(nips, (std::vector<int64_t>{1, 9, 11, 40, 42, 45, 62, 70, 77, 86}));
 
     auto lim = root["limitation"];
     EXPECT_EQ(uint64_t(lim["max_message_length"]), 1000u);

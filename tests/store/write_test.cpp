@@ -255,6 +255,18 @@ TEST_P(StoreTest, ReopenFindsEverything) {
     EXPECT_EQ(store_->event_count(), 31u);  // 30 - 1 deleted + del + fresh
 }
 
+TEST_P(StoreTest, SettingsAreKeptApartFromEventsAndSurviveReopening) {
+    EXPECT_EQ(*store_->setting("nip86"), "");  // never set
+    ASSERT_TRUE(store_->put_setting("nip86", "{\"a\":1}").ok());
+    ASSERT_TRUE(store_->put_setting("other", "ünïcode ✓").ok());
+    ASSERT_TRUE(store_->put_setting("nip86", "{\"a\":2}").ok());  // replaced
+    put(make(0, kNow, 1));
+    open();
+    EXPECT_EQ(*store_->setting("nip86"), "{\"a\":2}");
+    EXPECT_EQ(*store_->setting("version"), "");  // not the schema's own metadata
+    EXPECT_EQ(store_->event_count(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::lmdb, Backend::postgres), backend_name);
 
 }  // namespace

@@ -321,4 +321,24 @@ uint64_t LmdbStore::event_count() const {
     return lmdb::entries(txn.impl_->txn, impl_->dbs.events);
 }
 
+Result<std::string> LmdbStore::setting(std::string_view name) const {
+    try {
+        lmdb::Txn txn(impl_->env.get(), true);
+        return std::string(lmdb::get(txn.get(), impl_->dbs.meta, schema::setting_key(name)).value_or(""));
+    } catch (const DbError& e) {
+        return err(e.what());
+    }
+}
+
+Status LmdbStore::put_setting(std::string_view name, std::string_view value) {
+    try {
+        lmdb::Txn txn(impl_->env.get(), false);  // waits for the writer's transaction, if one is open
+        lmdb::put(txn.get(), impl_->dbs.meta, schema::setting_key(name), value);
+        txn.commit();
+        return Ok{};
+    } catch (const DbError& e) {
+        return err(e.what());
+    }
+}
+
 }  // namespace wsn::store::lmdb

@@ -70,6 +70,8 @@ public:
     Result<uint64_t> erase(const nostr::Filter& filter) override;
     Result<uint64_t> purge_expired(int64_t now, uint64_t max_events) override;
     uint64_t event_count() const override;
+    Result<std::string> setting(std::string_view name) const override;
+    Status put_setting(std::string_view name, std::string_view value) override;
 
     ReadTxn begin_read() const;
 

@@ -7,7 +7,7 @@
 // Index keys end in created_at(4) seq(8) so one prefix is one index entry's
 // "bucket", walked backwards for newest first. Index values are empty.
 //
-//   meta         "version" -> u32, "next_seq" -> u64
+//   meta         "version" -> u32, "next_seq" -> u64, "setting:" name -> value (Store::setting)
 //   events       seq(8) -> record (record.hpp: binary header, tag block, JSON)
 //   id           id(32) -> seq(8)
 //   created_at   created_at(4) seq(8)
@@ -55,6 +55,7 @@ inline constexpr const char* kEvents = kDatabases[1];
 
 inline constexpr std::string_view kMetaVersion = "version";
 inline constexpr std::string_view kMetaNextSeq = "next_seq";
+inline std::string setting_key(std::string_view name) { return "setting:" + std::string(name); }
 
 inline constexpr size_t kMaxInlineTagValue = 64;  // e/p tags (64 hex) stay readable
 inline constexpr uint8_t kHashedTagValue = 0xFF;

@@ -88,6 +88,32 @@ uint64_t PgStore::event_count() const {
     return uint64_t(c->query("SELECT count(*) FROM wsn_events").int8(0, 0));
 }
 
+// Settings share wsn_meta with the schema version, under "setting:" names.
+Result<std::string> PgStore::setting(std::string_view name) const {
+    try {
+        auto c = primary_.acquire();
+        Params p;
+        const int key = p.text("setting:" + std::string(name));
+        PgResult r = c->query("SELECT value FROM wsn_meta WHERE key = $" + std::to_string(key), p);
+        return r.rows() ? std::string(r.text(0, 0)) : std::string();
+    } catch (const DbError& e) {
+        return err(e.what());
+    }
+}
+
+Status PgStore::put_setting(std::string_view name, std::string_view value) {
+    auto r = on_writer([&](Conn& c) -> Ok {
+        Params p;
+        const int key = p.text("setting:" + std::string(name)), val = p.text(value);
+        c.query("INSERT INTO wsn_meta VALUES ($" + std::to_string(key) + ", $" + std::to_string(val) +
+                    ") ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                p);
+        return Ok{};
+    });
+    if (!r) return r.error();
+    return Ok{};
+}
+
 Status PgStore::publish(std::span<const std::string> ephemeral_json) {
     auto r = on_writer([&](Conn& c) -> Ok {
         c.exec("BEGIN");

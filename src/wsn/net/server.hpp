@@ -67,6 +67,8 @@ struct HttpRequest {
     std::string method, target, accept, host;
     HostPort remote;
     std::string forwarded;  // as in SessionInfo
+    std::string content_type, authorization, body;  // body: at most 64 KiB (NIP-86 calls)
+    bool tls = false;       // came in on a TLS listener
 };
 struct HttpResponse {
     unsigned status = 200;

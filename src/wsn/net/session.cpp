@@ -36,11 +36,16 @@ namespace websocket = beast::websocket;
 using asio::awaitable;
 
 constexpr size_t kMaxRequestHeader = 8 * 1024;
+// A plain HTTP request's body: NIP-86 management calls are small JSON documents.
+constexpr size_t kMaxRequestBody = 64 * 1024;
+
+// Upgrades carry no body; NIP-86 POSTs do.
+using Request = http::request<http::string_body>;
 // How long a close handshake may take before the socket is simply closed.
 constexpr std::chrono::seconds kCloseGrace{5};
 
 // True if a Sec-WebSocket-Protocol list ("a, wsn.v1") names the protocol.
-bool offers_protocol(const http::request<http::empty_body>& req, std::string_view proto) {
+bool offers_protocol(const Request& req, std::string_view proto) {
     auto [it, end] = req.equal_range(http::field::sec_websocket_protocol);
     for (; it != end; ++it) {
         std::string_view list(it->value().data(), it->value().size());
@@ -99,7 +104,7 @@ private:
     beast::tcp_stream& tcp() { return beast::get_lowest_layer(ws_); }
 
     // Every line of the real-IP header, joined as RFC 9110 joins repeated fields.
-    std::string forwarded(const http::request<http::empty_body>& req) const {
+    std::string forwarded(const Request& req) const {
         std::string out;
         if (core_.opts.real_ip_header.empty()) return out;
         for (auto [it, end] = req.equal_range(core_.opts.real_ip_header); it != end; ++it) {
@@ -125,8 +130,9 @@ private:
                     co_return;
                 }
             }
-            http::request_parser<http::empty_body> parser;
+            http::request_parser<http::string_body> parser;
             parser.header_limit(kMaxRequestHeader);
+            parser.body_limit(kMaxRequestBody);
             co_await http::async_read(ws_.next_layer(), buf_, parser, tok);
             if (ec) co_return;
             auto req = parser.release();
@@ -144,24 +150,28 @@ private:
         }
     }
 
-    awaitable<void> answer_http(const http::request<http::empty_body>& req) {
+    awaitable<void> answer_http(const Request& req) {
         HttpRequest hr{std::string(req.method_string()), std::string(req.target()),
                        std::string(req[http::field::accept]), std::string(req[http::field::host]), info_.remote,
                        forwarded(req)};
+        hr.content_type = std::string(req[http::field::content_type]);
+        hr.authorization = std::string(req[http::field::authorization]);
+        hr.body = req.body();
+        hr.tls = tls_;
         std::optional<HttpResponse> out;
         if (core_.handler.on_http) out = core_.handler.on_http(hr);
         if (!out) out = HttpResponse{404, "text/plain", "not found; this is a wsn relay (WebSocket)\n", {}};
         co_await respond(req, std::move(*out));
     }
 
-    bool origin_allowed(const http::request<http::empty_body>& req) const {
+    bool origin_allowed(const Request& req) const {
         const auto& allowed = core_.opts.allowed_origins;
         auto origin = req.find(http::field::origin);
         if (!allowed || origin == req.end()) return true;
         return std::find(allowed->begin(), allowed->end(), std::string_view(origin->value().data(), origin->value().size())) != allowed->end();
     }
 
-    awaitable<void> respond(const http::request<http::empty_body>& req, HttpResponse out) {
+    awaitable<void> respond(const Request& req, HttpResponse out) {
         http::response<http::string_body> res{http::status(out.status), req.version()};
         res.set(http::field::server, "wsn");
         res.set(http::field::content_type, out.content_type);
@@ -174,7 +184,7 @@ private:
         tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
     }
 
-    awaitable<void> serve_websocket(http::request<http::empty_body> req) {
+    awaitable<void> serve_websocket(Request req) {
         if (!origin_allowed(req)) {  // says nothing a refused page could learn from
             HttpResponse forbidden{403, "text/plain", "forbidden\n", {}};  // named: gcc 12 and co_await temporaries
             co_await respond(req, std::move(forbidden));
