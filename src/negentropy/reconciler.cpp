@@ -51,7 +51,17 @@ std::string Reconciler::initiate() {
 void Reconciler::split(size_t lower, size_t upper, const Bound& upper_bound, Encoder& o) const {
     size_t n = upper - lower;
     if (n < 2 * kBuckets) {
-        write_ids(o, upper_bound, items_.items().subspan(lower, n));
+        // The initiator never sends its ids, only a fingerprint for the responder to answer
+        // with its ids: it learns the difference either way (in as many rounds), and this also
+        // works with responders that do not answer an IdList with theirs (nostr-tools' nip77.js
+        // computes the difference on its own side instead).
+        if (initiator_) {
+            o.bound(upper_bound);
+            o.mode(Mode::fingerprint);
+            o.bytes(items_.fingerprint(lower, upper));
+        } else {
+            write_ids(o, upper_bound, items_.items().subspan(lower, n));
+        }
         return;
     }
     size_t per_bucket = n / kBuckets, extra = n % kBuckets;

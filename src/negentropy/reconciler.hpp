@@ -45,7 +45,7 @@ public:
 private:
     bool exceeded(size_t size) const;
     // Writes ranges covering items [lower, upper) up to `upper_bound`: 16 fingerprints,
-    // or the ids themselves when there are few.
+    // or when there are few, the ids themselves (responder) or one fingerprint (initiator).
     void split(size_t lower, size_t upper, const Bound& upper_bound, Encoder& o) const;
 
     const ItemSet& items_;
