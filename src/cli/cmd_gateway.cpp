@@ -13,6 +13,7 @@
 #include "files/key_file.hpp"
 #include "proxy/gateway.hpp"
 #include "relay/config.hpp"
+#include "relay/own_announcement.hpp"
 
 namespace wsn::cli {
 
@@ -24,6 +25,7 @@ struct GatewayFlags {
     std::string tls_cert, tls_key;
     std::string key_file, data_dir = "wsn-gateway";
     bool allow_plaintext = false;
+    std::vector<std::string> announce_to, announce_addresses;
 };
 
 Status add_listeners(const std::vector<std::string>& specs, bool tls, net::ServerOptions& so) {
@@ -67,8 +69,28 @@ int run(const GatewayFlags& f) {
     signals.watch([gw](int) { gw->stop(); });
     for (const auto& a : gw->addresses()) std::cout << a << "\n";
     std::cout.flush();
+    // The gateway announces its own key's addresses as a relay does (docs/discovery.md).
+    std::unique_ptr<net::Announcer> announcer;
+    if (!f.announce_to.empty() || !f.announce_addresses.empty()) {
+        relay::Config ac;
+        ac.announce_directories = f.announce_to;
+        ac.announce_addresses = f.announce_addresses;
+        auto ao = relay::announcer_options(ac, key->key, gw->addresses());
+        if (!ao) {
+            gw->stop();
+            return fail(ao.error().message, exit_usage);
+        }
+        ao->who = "gateway: announce";
+        ao->log = [](bool problem, const std::string& m) {
+            if (problem) spdlog::warn("{}", m);
+            else spdlog::info("{}", m);
+        };
+        announcer = std::make_unique<net::Announcer>(std::move(*ao));
+        announcer->start();
+    }
     spdlog::info("gateway: forwarding every session to {}", f.upstream);
     gw->run();
+    announcer.reset();
     spdlog::info("gateway stopped");
     return exit_ok;
 }
@@ -88,6 +110,10 @@ void register_gateway(CLI::App& app, Dispatch& dispatch) {
     c->add_option("--data", f->data_dir, "Folder for the gateway's key, made on first start")
         ->capture_default_str()
         ->excludes(key);
+    c->add_option("--announce-to", f->announce_to,
+                  "Publish the gateway's address announcement to this directory relay (repeatable)");
+    c->add_option("--announce-address", f->announce_addresses,
+                  "An address to announce, URI or HOST:PORT (repeatable; default: the listeners)");
     c->add_flag("--allow-plaintext", f->allow_plaintext, "Also pass plain ws/wss clients through to the upstream");
     dispatch.on(c, [f] { return run(*f); });
 }

@@ -26,6 +26,7 @@ struct RelayFlags {
     std::vector<std::string> listen, listen_tls;
     std::string tls_cert, tls_key;
     std::vector<std::string> public_urls;
+    std::vector<std::string> announce_to, announce_addresses;
     bool no_plaintext = false;
     bool print_config = false;
 };
@@ -68,6 +69,8 @@ int run(const RelayFlags& f) {
     if (!f.tls_cert.empty()) cfg.tls_cert = f.tls_cert;
     if (!f.tls_key.empty()) cfg.tls_key = f.tls_key;
     if (f.no_plaintext) cfg.allow_plaintext = false;
+    if (!f.announce_to.empty()) cfg.announce_directories = f.announce_to;
+    if (!f.announce_addresses.empty()) cfg.announce_addresses = f.announce_addresses;
     if (!f.public_urls.empty()) {
         for (const auto& u : f.public_urls)
             if (auto n = relay::normalize_relay_url(u); !n) return fail("bad --public-url: " + n.error().message, 2);
@@ -110,6 +113,10 @@ void register_relay(CLI::App& app, Dispatch& dispatch) {
     c->add_option("--tls-key", f->tls_key, "TLS private key (PEM) for --listen-tls");
     c->add_option("--public-url", f->public_urls,
                   "A ws:// or wss:// URL clients reach the relay at; NIP-42 AUTH must name one (repeatable)");
+    c->add_option("--announce-to", f->announce_to,
+                  "Publish the relay's address announcement to this directory relay (repeatable; announce.directories)");
+    c->add_option("--announce-address", f->announce_addresses,
+                  "An address to announce, URI or HOST:PORT (repeatable; announce.addresses; default: the listeners)");
     c->add_flag("--no-plaintext", f->no_plaintext, "Refuse clients that do not speak wsn (no ws/wss)");
     c->add_flag("--print-config", f->print_config, "Print an example configuration file and exit");
     dispatch.on(c, [f] { return run(*f); });

@@ -34,10 +34,11 @@ struct Listeners { bool tls; };  // the entries of Config::listen with this tls 
 struct Urls { std::vector<std::string> Config::*field; };  // relay URLs (relay_url.hpp)
 struct Backend { std::string Config::*field; };  // "lmdb" or "postgres"
 struct Networks { std::vector<std::string> Config::*field; };  // IP addresses or CIDR blocks
+struct Addresses { std::vector<std::string> Config::*field; bool host_port; };  // relay URLs with a host (or HOST:PORT)
 
 using Target =
     std::variant<Text, Pubkey, Flag, Count, Cap, Threads, Seconds, Duration, Pubkeys, Kinds, Rate, Listeners, Urls, Backend,
-                 Networks>;
+                 Networks, Addresses>;
 
 struct Key {
     std::string_view section, name;
@@ -62,6 +63,7 @@ constexpr Section kSections[] = {
     {"rate_limits", "Token buckets: per_second tokens are added up to burst; each message takes one. per_second = 0 turns a limit off."},
     {"sync", "NIP-77 negentropy set reconciliation (wsn sync, strfry sync, nostr-tools): what one sync may cost (docs/sync.md)."},
     {"management", "The NIP-86 management API (POST to the relay's URL, Content-Type application/nostr+json+rpc, NIP-98 Authorization; wsn admin). Off while no admin is listed."},
+    {"announce", "The relay's signed address announcement (kind 11111), so that clients find it by its key alone wherever it moves (docs/discovery.md). On when directories, addresses or onion is set."},
     {"threads", "Thread counts."},
 };
 
@@ -130,6 +132,11 @@ const Key kKeys[] = {
     {"rate_limits", "reqs_per_ip", Rate{&Config::reqs_per_ip}, "REQ and COUNT messages per client IP address."},
 
     {"management", "admins", Pubkeys{&Config::admins}, "Pubkeys (hex) allowed to call the management API: ban and allow pubkeys, events, kinds and IPs, rename the relay. Changes apply at once and are kept in the store.", R"(["79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"])"},
+    {"announce", "directories", Addresses{&Config::announce_directories, false}, "Relays to publish the announcement to, any scheme: ws://, wss://, or wsn:// and wsns:// with a host (another wsn relay). Each is retried on failure, from 5 s doubling to 15 min.", R"(["wss://directory.example.org", "wsn://npub1...@198.51.100.4:7447"])"},
+    {"announce", "addresses", Addresses{&Config::announce_addresses, true}, "The addresses to announce, in the order clients should try them: wsn:// or wsns:// URIs (with this relay's key, or none), ws:// or wss:// URLs, or HOST:PORT for wsn. Unset: the listen addresses reachable from elsewhere (the machine's interface addresses for 0.0.0.0 and [::]; loopback ones only when there are no others).", R"(["203.0.113.7:7447", "wsns://relay.example.com/nostr"])"},
+    {"announce", "onion", Text{&Config::announce_onion}, "A Tor onion address of this relay, \"<56 base32>.onion:PORT\", announced after the others (clients use it only through SOCKS5).", R"("duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion:7447")"},
+    {"announce", "interval", Seconds{&Config::announce_interval}, "Seconds between announcements: a new one is signed and published this long after the last (and at once at start when the addresses changed). At least 60, less than expiry."},
+    {"announce", "expiry", Seconds{&Config::announce_expiry}, "Seconds an announcement stays valid (its NIP-40 expiration), bounding how long a stale one can mislead."},
 
     {"threads", "verifiers", Threads{&Config::verifier_threads}, "Threads that parse and verify client messages. 0: one per core."},
     {"threads", "queries", Threads{&Config::query_threads}, "Threads that answer REQ and COUNT from the store; each connection's queries run on one of them. 0: one per core."},
@@ -276,6 +283,19 @@ struct Reader {
                                    return Ok{};
                                });
     }
+    bool operator()(const Addresses& t) {
+        return checked_strings(t.field, t.host_port ? "a relay URL, or HOST:PORT" : "a relay URL such as \"wss://relay.example.com\"",
+                               [&](const std::string& v) -> Status {
+                                   if (t.host_port && v.find("://") == std::string::npos) {
+                                       if (auto hp = parse_host_port(v); !hp) return hp.error();
+                                       return Ok{};
+                                   }
+                                   auto a = parse_relay_url(v);
+                                   if (!a) return a.error();
+                                   if (a->key_only()) return err("'" + v + "' has no host");
+                                   return Ok{};
+                               });
+    }
     bool operator()(const Networks& t) {
         return checked_strings(t.field, "an IP address or CIDR block such as \"10.0.0.0/8\"",
                                [](const std::string& v) -> Status {
@@ -411,6 +431,10 @@ struct Writer {
         return v.empty() ? "" : list(v, [](const std::string& s) { return s; });
     }
     std::string operator()(const Urls& t) {
+        const auto& v = cfg.*t.field;
+        return v.empty() ? "" : list(v, [](const std::string& s) { return string_text(s); });
+    }
+    std::string operator()(const Addresses& t) {
         const auto& v = cfg.*t.field;
         return v.empty() ? "" : list(v, [](const std::string& s) { return string_text(s); });
     }

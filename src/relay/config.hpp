@@ -37,6 +37,13 @@ struct Config {
     std::string real_ip_header;               // e.g. "X-Forwarded-For"; believed from trusted_proxies only
     std::vector<std::string> trusted_proxies;  // addresses or CIDR blocks (relay/real_ip.hpp)
 
+    // [announce] (docs/discovery.md): on when directories, addresses or onion is set
+    std::vector<std::string> announce_addresses;    // URIs or HOST:PORT; empty: the reachable listener addresses
+    std::string announce_onion;                     // "<56 base32>.onion:PORT", announced last
+    std::vector<std::string> announce_directories;  // relays to publish to, any scheme
+    int64_t announce_interval = 6 * 3600;           // seconds between announcements
+    int64_t announce_expiry = 14 * 24 * 3600;       // seconds each stays valid
+
     // [store]
     std::string store_backend = "lmdb";    // "lmdb" (in data_dir) or "postgres"
     std::string store_url, store_read_url;  // PostgreSQL: the primary, and an optional replica for reads

@@ -1,4 +1,5 @@
 #include "relay/relay.hpp"
+#include "relay/own_announcement.hpp"
 
 #include <filesystem>
 
@@ -24,6 +25,7 @@ namespace wsn::relay {
 
 struct Relay::Impl {
     Shared sh;
+    std::unique_ptr<net::Announcer> announcer;  // [announce]; publishes on a thread of its own
     std::vector<std::thread> verifiers;
     std::vector<std::thread> queries;
     std::thread policy, writer, neg, monitor, feed;
@@ -121,6 +123,18 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     spdlog::info("connections: at most {} ({} per IP)", sh.server->stats().max_connections,
                  sh.cfg.max_connections_per_ip ? std::to_string(sh.cfg.max_connections_per_ip) : "no cap");
     sh.addresses = net::listener_addresses(sh.server->bound(), sh.pubkey);
+    if (announcing(sh.cfg)) {
+        auto ao = announcer_options(sh.cfg, key->key, sh.addresses);
+        if (!ao) return ao.error();
+        ao->last = stored_announcement(*sh.store, sh.pubkey);
+        // Stored like any event (the writer's rules: the newest replaces the older).
+        ao->keep = [&sh](const nostr::Event& e) { sh.writer_inbox.push(AddEvent{0, LiveEvent(e)}); };
+        ao->log = [](bool problem, const std::string& m) {
+            if (problem) spdlog::warn("{}", m);
+            else spdlog::info("{}", m);
+        };
+        impl->announcer = std::make_unique<net::Announcer>(std::move(*ao));
+    }
 
     std::unique_ptr<Relay> relay(new Relay(std::move(impl)));
     return relay;
@@ -149,7 +163,9 @@ void Relay::run() {
         impl_->feed = std::thread([r = impl_->feed_reader.get()] { r->run(); });
     }
 
+    if (impl_->announcer) impl_->announcer->start();  // after the writer, which keeps its event
     sh.server->run();  // until stop()
+    if (impl_->announcer) impl_->announcer->stop();
 
     // Drain in pipeline order so every accepted event is written and answered.
     for (auto& inbox : sh.verifier_inboxes) inbox->close();

@@ -209,3 +209,66 @@ test('wsn proxy reaches R by key alone for nostr-tools', async () => {
     assert.equal(await proxy.stop('SIGINT'), 0);
   }
 });
+
+// The relay's and the gateway's own announcer ([announce], --announce-to).
+async function resolved(address, env, want) {
+  let last = '';
+  await waitFor(async () => {
+    const rs = await runWsn(['resolve', address, '--directory', dirRelay.wsUrl, '--json'], { env });
+    last = rs.stdout + rs.stderr;
+    if (rs.code !== 0) return false;
+    return JSON.parse(rs.lines[0]).addresses.some((a) => a.uri === want);
+  }, { timeout: 15000, what: `the announcement of ${address} listing ${want}: ${last}` });
+}
+
+test('a relay announces itself to its directories, stores its announcement, and re-announces when it moves', async () => {
+  const key = makeKeyFile(dir, 'r2.key');
+  const data = join(dir, 'r2-data');
+  mkdirSync(data);
+  const args = ['--key', key.path, '--announce-to', dirRelay.wsUrl];
+  let r2 = await startRelay({ dataDir: data, listen: ['127.0.0.4:0'], args });
+  started.push(r2);
+  const byKey = `wsn://${r2.npub}`;
+  await resolved(byKey, clientEnv(), r2.wsnUrl);
+  await waitFor(() => /published [0-9a-f]{64} to ws:\/\//.test(r2.stderr), { what: 'the publish log line' });
+  // Its own store holds it too.
+  const own = await runWsn(['req', r2.wsnUrl, '--kind', '11111', '--author', r2.npub], { env: clientEnv() });
+  assert.equal(own.code, 0, own.stderr);
+  assert.equal(JSON.parse(own.lines[0]).tags[0][1], `127.0.0.4:${r2.port}`);
+  const env = clientEnv();
+  assert.ok((await runWsn(['req', byKey, '--kind', '1', '--directory', dirRelay.wsUrl], { env })).code === 0);
+
+  // Restarted on another address: a new announcement at once, and the cached client follows.
+  await r2.stop();
+  r2 = await startRelay({ dataDir: data, listen: ['127.0.0.5:0'], args });
+  started.push(r2);
+  await resolved(byKey, clientEnv(), r2.wsnUrl);
+  const follow = await runWsn(['req', byKey, '--kind', '1', '--directory', dirRelay.wsUrl], { env });
+  assert.equal(follow.code, 0, follow.stderr);
+  assert.equal(cacheOf(env).relays[0].address, r2.wsnUrl);
+
+  // Same addresses again: the stored announcement is still current, nothing new is signed.
+  await r2.stop();
+  r2 = await startRelay({ dataDir: data, listen: [`127.0.0.5:${r2.port}`], args });
+  started.push(r2);
+  await waitFor(() => /announcement [0-9a-f]{64} still current/.test(r2.stderr), { what: 'still current' });
+});
+
+test('a directory that cannot be reached is retried with backoff and never blocks the relay', async () => {
+  const r3 = await startRelay({ listen: ['127.0.0.6:0'], args: ['--announce-to', 'ws://127.0.0.1:1'] });
+  started.push(r3);
+  await waitFor(() => /publishing to ws:\/\/127\.0\.0\.1:1 failed: .*retrying in 5 s/.test(r3.stderr), { what: 'the retry' });
+  const res = await runWsn(['req', r3.wsnUrl, '--kind', '1'], { env: clientEnv() });
+  assert.equal(res.code, 0, res.stderr);
+});
+
+test('the gateway announces its own key', async () => {
+  const gw = await startWsn(['gateway', '--upstream', dirRelay.wsUrl, '--listen', '127.0.0.7:0', '--data',
+    join(dir, 'gw'), '--announce-to', dirRelay.wsUrl], { env: clientEnv() });
+  try {
+    const npub = /wsn:\/\/(npub1\w+)@/.exec(gw.lines[0])[1];
+    await resolved(`wsn://${npub}`, clientEnv(), gw.lines[0]);
+  } finally {
+    await gw.stop();
+  }
+});
