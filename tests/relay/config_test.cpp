@@ -182,6 +182,12 @@ idle_timeout = 30
 frame_size = 8192
 [management]
 admins = ["79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"]
+[announce]
+directories = ["ws://127.0.0.1:7000"]
+addresses = ["203.0.113.7:7447"]
+onion = "duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion:7447"
+interval = 3600
+expiry = 86400
 [threads]
 verifiers = 3
 queries = 4
@@ -252,6 +258,11 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.sync_idle_timeout, std::chrono::milliseconds(30000));
     EXPECT_EQ(c.sync_frame_size, 8192u);
     EXPECT_EQ(c.admins, std::vector<std::string>{kHexA});
+    EXPECT_EQ(c.announce_directories, std::vector<std::string>{"ws://127.0.0.1:7000"});
+    EXPECT_EQ(c.announce_addresses, std::vector<std::string>{"203.0.113.7:7447"});
+    EXPECT_EQ(c.announce_onion, "duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion:7447");
+    EXPECT_EQ(c.announce_interval, 3600);
+    EXPECT_EQ(c.announce_expiry, 86400);
 
     // The test above sets every key the example documents, and no other.
     std::set<std::string> set_here;
