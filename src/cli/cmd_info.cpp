@@ -36,20 +36,36 @@ int run(const InfoFlags& f) {
     fo.socks5_proxy = opts->socks5_proxy;
     fo.timeout = opts->connect_timeout;
     fo.tls_ca_file = opts->tls_ca_file;
-    auto doc = net::fetch_info_document_blocking(*addr, fo);
-    if (!doc) {
-        tell(f.uri, doc.error().message);
-        return exit_unreachable;
-    }
     simdjson::dom::parser parser;
     simdjson::dom::object obj;
-    if (parser.parse(*doc).get_object().get(obj)) {
-        tell(f.uri, "the answer is not a JSON object (not a NIP-11 document)");
-        return exit_refused;
+    bool answered = false;  // the failure is the answer's, not the connection's
+    // The document from `at`, parsed into obj, or why there is none.
+    auto fetch = [&](const Address& at) -> Result<std::string> {
+        auto doc = net::fetch_info_document_blocking(at, fo);
+        if (!doc) return doc.error();
+        answered = true;
+        if (parser.parse(*doc).get_object().get(obj)) return err("the answer is not a JSON object (not a NIP-11 document)");
+        return doc;
+    };
+    auto doc = fetch(*addr);
+    std::string_view self;
+    const bool wrong_self = doc && addr->key && !obj["self"].get_string().get(self) && self != addr->key->hex();
+    if ((!doc || wrong_self) && addr->key && !addr->key_only() && opts->resolver) {
+        // The host failed or speaks for another key: find the relay by its key, as the other
+        // client commands do (the handshake proves it), and ask the address that worked.
+        if (auto c = net::BlockingClient::connect(f.uri, *opts); c && !(c->address() == *addr)) {
+            tell(f.uri, "not at this address; found by its key at " + format_address(c->address()));
+            addr = c->address();
+            answered = false;
+            doc = fetch(*addr);
+        }
+    }
+    if (!doc) {
+        tell(f.uri, doc.error().message);
+        return answered ? exit_refused : exit_unreachable;
     }
     print_line(simdjson::minify(obj));
     if (!addr->key) return exit_ok;
-    std::string_view self;
     if (obj["self"].get_string().get(self)) {
         tell(f.uri, "warning: the document has no `self` key, so it cannot be compared with the address");
         return exit_ok;

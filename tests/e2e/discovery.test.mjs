@@ -137,6 +137,12 @@ test('R moves; the cached client follows it, the old address falls back; an impo
 
   const fallback = await readsNote(old, clientEnv(), ['--directory', dirRelay.wsUrl]);
   assert.ok(fallback.ok, fallback.stderr);
+  // wsn info too: the impostor's document names another key, so it finds R by its key.
+  const info = await runWsn(['info', old, '--directory', dirRelay.wsUrl], { env: clientEnv() });
+  assert.equal(info.code, 0, info.stderr);
+  const direct = await runWsn(['info', r.wsnUrl], { env: clientEnv() });
+  assert.equal(JSON.parse(info.stdout).self, JSON.parse(direct.stdout).self);
+  assert.match(info.stderr, /found by its key at/);
 
   // Without a directory and with no cache, the old address fails as before: the key check.
   const alone = await readsNote(old, clientEnv());
