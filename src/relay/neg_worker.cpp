@@ -64,8 +64,22 @@ void NegWorker::open(neg::Open& m) {
     const uint64_t max = sh_.cfg.sync_max_records;
     std::vector<store::IdItem> found;
     try {
+        // Private kinds are never reconciled: their ids and times alone would tell who
+        // writes to whom. They are read last, so one stored between the scans is in neither.
+        const std::vector<nostr::Filter> private_part = sh_.private_kinds.private_part({&m.filter, 1});
         auto scan = sh_.store->scan_ids({std::move(m.filter)}, max, unix_now());
         while (!scan->step(kScanBudget, found)) {
+        }
+        if (!private_part.empty() && found.size() <= max) {
+            std::vector<store::IdItem> hidden;
+            auto ps = sh_.store->scan_ids(private_part, max, unix_now());
+            while (!ps->step(kScanBudget, hidden)) {
+            }
+            std::vector<nostr::Id> ids;
+            ids.reserve(hidden.size());
+            for (const auto& h : hidden) ids.push_back(h.id);
+            std::sort(ids.begin(), ids.end());
+            std::erase_if(found, [&](const store::IdItem& f) { return std::binary_search(ids.begin(), ids.end(), f.id); });
         }
     } catch (const store::DbError& e) {
         if (!dynamic_cast<const store::Unavailable*>(&e)) spdlog::error("negentropy scan failed: {}", e.what());

@@ -92,6 +92,21 @@ test('nostr-tools as the client: have/need equal the true differences', async ()
   }
 });
 
+test('private kinds are never reconciled: their ids would tell who writes to whom', async () => {
+  const notes = Array.from({ length: 50 }, (_, i) => make(i));
+  const dms = Array.from({ length: 20 }, (_, i) => make(1000 + i, i % 2 ? 4 : 1059));
+  const { relay, stop } = await relayWith([...notes, ...dms]);
+  try {
+    // An empty client: the relay offers its notes and none of the DMs or gift wraps.
+    const empty = await syncWith(relay.wsUrl, [], {});
+    assert.deepEqual(empty.need, ids(notes));
+    const dmsOnly = await syncWith(relay.wsUrl, [], { kinds: [4, 1059] });
+    assert.deepEqual(dmsOnly, { have: [], need: [] });
+  } finally {
+    await stop();
+  }
+});
+
 test('limits and malformed messages are answered with NEG-ERR and a reason', async () => {
   const events = Array.from({ length: 30 }, (_, i) => make(i));
   const cfgDir = tempDir();
