@@ -10,7 +10,7 @@
 #include "cli/client_run.hpp"
 #include "cli/commands.hpp"
 #include "nostr/nip98.hpp"
-#include "relay/shared.hpp"
+#include "util/clock.hpp"
 #include "wsn/net/info_fetch.hpp"
 
 namespace wsn::cli {
@@ -53,7 +53,7 @@ int run(const AdminFlags& f) {
     call.body = request_json(f);
     const std::string url = std::string(addr->tls() ? "https://" : "http://") +
                             format_host_port(addr->host.name, addr->port) + addr->path;
-    call.authorization = nostr::make_http_auth(*opts->key, url, "POST", call.body, relay::unix_now());
+    call.authorization = nostr::make_http_auth(*opts->key, url, "POST", call.body, wsn::unix_now());
     net::FetchOptions fo;
     fo.socks5_proxy = opts->socks5_proxy;
     fo.timeout = opts->connect_timeout;

@@ -1,3 +1,4 @@
+#include "util/clock.hpp"
 #include "cli/sync_sides.hpp"
 
 #include <algorithm>
@@ -17,8 +18,6 @@
 namespace wsn::cli {
 
 namespace {
-
-int64_t unix_now() { return int64_t(std::time(nullptr)); }
 
 // Events asked for in one REQ: at most the relay's default cap on a filter's limit
 // (limits.max_limit, 500), so none is cut off.

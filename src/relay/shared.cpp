@@ -41,11 +41,6 @@ size_t Shared::send_event(uint64_t conn, std::string_view sub, std::string_view 
     return server->send(conn, std::move(out));
 }
 
-int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 }  // namespace wsn::relay
 
 namespace wsn::relay {

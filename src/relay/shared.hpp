@@ -17,6 +17,7 @@
 #include "relay/rate_limit.hpp"
 #include "relay/real_ip.hpp"
 #include "store/store.hpp"
+#include "util/clock.hpp"
 #include "wsn/net/server.hpp"
 
 namespace wsn::relay {
@@ -68,9 +69,8 @@ struct Shared {
     void send_neg_err(uint64_t conn, std::string_view sub, std::string_view message);  // NIP-77
 };
 
-// Seconds since the Unix epoch, and monotonic seconds for rate limits
-// (the clocks live at the edge, here).
-int64_t unix_now();
+// Monotonic seconds for rate limits (the clocks live at the edge: this and
+// util/clock.hpp's unix_now).
 double now_seconds();
 
 }  // namespace wsn::relay

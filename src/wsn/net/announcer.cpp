@@ -1,6 +1,7 @@
 // One I/O context on one thread: the schedule (a timer) and one publishing coroutine per
 // directory per announcement, each retrying on its own. A newer announcement supersedes
 // the retries of the older one (generation counter).
+#include "util/clock.hpp"
 #include "wsn/net/announcer.hpp"
 
 #include <ctime>
@@ -30,8 +31,6 @@ using asio::use_awaitable;
 namespace {
 
 constexpr std::chrono::seconds kAnswerTimeout{15};
-
-int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 // Outside the coroutines: gcc 12 miscompiles braced aggregates holding arrays there.
 std::string event_message(const nostr::Event& e) { return nostr::to_json(nostr::ClientMessage{nostr::ClientEvent{e}}); }

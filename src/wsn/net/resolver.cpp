@@ -3,6 +3,7 @@
 // state of one lookup needs no lock; the cache is shared by all and has one.
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 
+#include "util/clock.hpp"
 #include "wsn/net/resolver.hpp"
 
 #include <algorithm>
@@ -35,8 +36,6 @@ namespace {
 
 constexpr size_t kMaxCacheFile = 16 * 1024 * 1024;
 constexpr size_t kMaxEventsPerDirectory = 16;  // a replaceable kind: one is expected
-
-int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 // Made outside the coroutines: gcc 12 miscompiles braced aggregates holding arrays
 // (keys, ids) inside a coroutine ("array used as initializer").
