@@ -27,9 +27,10 @@ nostr::Limits parser_limits(const Config& cfg) {
 }
 
 std::string event_refusal(const Config& cfg, const Moderation& mod, const nostr::Event& e, int64_t now) {
-    const std::string id = nostr::id_hex(e.id);
-    if (mod.banned_events.count(id)) return "blocked: this event is banned from this relay";
-    if (!mod.allowed_events.count(id)) {
+    // The id's hex only when an event list is set: this runs for every event.
+    const std::string id = mod.banned_events.empty() && mod.allowed_events.empty() ? std::string() : nostr::id_hex(e.id);
+    if (!id.empty() && mod.banned_events.count(id)) return "blocked: this event is banned from this relay";
+    if (id.empty() || !mod.allowed_events.count(id)) {
         const std::string pk = e.pubkey.hex();
         if (contains(cfg.deny_pubkeys, pk) || mod.banned_pubkeys.count(pk))
             return "blocked: pubkey not allowed on this relay";

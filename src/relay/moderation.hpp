@@ -45,16 +45,22 @@ Result<Moderation> moderation_from_json(std::string_view json);
 Result<Moderation> load_moderation(const store::Store& st);
 Status save_moderation(store::Store& st, const Moderation& m);
 
-// The current state for every thread: readers take a snapshot, the management API swaps
-// in a new one; a snapshot stays valid while held.
+// The current state for every thread: the management API swaps in a new one; a reader
+// keeps its snapshot and takes a new one only when version() has moved (a plain atomic
+// read per message, no shared reference count on the hot path).
 class ModerationState {
 public:
     ModerationState() : now_(std::make_shared<const Moderation>()) {}
     std::shared_ptr<const Moderation> get() const { return now_.load(std::memory_order_acquire); }
-    void set(Moderation m) { now_.store(std::make_shared<const Moderation>(std::move(m)), std::memory_order_release); }
+    uint64_t version() const { return version_.load(std::memory_order_acquire); }
+    void set(Moderation m) {
+        now_.store(std::make_shared<const Moderation>(std::move(m)), std::memory_order_release);
+        version_.fetch_add(1, std::memory_order_acq_rel);
+    }
 
 private:
     std::atomic<std::shared_ptr<const Moderation>> now_;
+    std::atomic<uint64_t> version_{0};
 };
 
 }  // namespace wsn::relay

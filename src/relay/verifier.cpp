@@ -31,6 +31,7 @@ Verifier::Verifier(Shared& sh, Inbox<IngestMsg>& inbox) : sh_(sh), inbox_(inbox)
 
 void Verifier::run() {
     inbox_.run_until_closed([&](std::vector<IngestMsg>& batch) {
+        refresh_moderation();
         for (auto& m : batch) {
             std::visit(
                 [&](auto& v) {
@@ -53,8 +54,18 @@ void Verifier::run() {
     });
 }
 
+void Verifier::refresh_moderation() {
+    const uint64_t v = sh_.moderation.version();
+    if (v == moderation_version_) return;
+    moderation_version_ = v;
+    moderation_ = sh_.moderation.get();
+    if (moderation_->blocked_ips.empty()) return;
+    for (const auto& [id, c] : conns_)  // closed now; the Closed message that follows removes them
+        if (moderation_->blocks_ip(c.ip)) sh_.server->close(id, 1008, std::string(kBlockedIp));
+}
+
 void Verifier::open(net::SessionInfo info, std::string ip) {
-    if (sh_.moderation.get()->blocks_ip(ip)) return sh_.server->close(info.id, 1008, std::string(kBlockedIp));
+    if (moderation_->blocks_ip(ip)) return sh_.server->close(info.id, 1008, std::string(kBlockedIp));
     Conn c;
     c.ip = std::move(ip);
     if (info.client_key) c.authed.insert(*info.client_key);
@@ -84,7 +95,6 @@ void Verifier::text(uint64_t conn, std::string text) {
     auto it = conns_.find(conn);
     if (it == conns_.end()) return;  // closed meanwhile
     Conn& c = it->second;
-    if (sh_.moderation.get()->blocks_ip(c.ip)) return sh_.server->close(conn, 1008, std::string(kBlockedIp));  // blocked meanwhile
     auto parsed = parser_.parse_client_message(text);
     if (!parsed) {
         sh_.metrics.messages.inc("invalid");
@@ -115,7 +125,7 @@ void Verifier::text(uint64_t conn, std::string text) {
 std::string Verifier::check_write(const Conn& c, const nostr::Event& e, int64_t now) {
     if (sh_.cfg.auth_required_write && c.authed.empty())
         return "auth-required: this relay requires authentication to publish";
-    if (std::string why = event_refusal(sh_.cfg, *sh_.moderation.get(), e, now); !why.empty()) return why;
+    if (std::string why = event_refusal(sh_.cfg, *moderation_, e, now); !why.empty()) return why;
     // NIP-70: even a connection authenticated as someone else may still AUTH as the author.
     if (has_protected_tag(e) && !c.authed.count(e.pubkey))
         return "auth-required: this event may only be published by its author";

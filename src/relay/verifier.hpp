@@ -47,6 +47,10 @@ private:
     nostr::Parser parser_;
     std::string scratch_;
     std::unordered_map<uint64_t, Conn> conns_;
+    // The NIP-86 state as of this batch; a change also closes connections of newly blocked IPs.
+    void refresh_moderation();
+    std::shared_ptr<const Moderation> moderation_;
+    uint64_t moderation_version_ = UINT64_MAX;
 };
 
 }  // namespace wsn::relay
