@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 #include "util/hex.hpp"
 
@@ -51,6 +52,28 @@ bool parse_point(const uint8_t* bytes, secp256k1_pubkey& out) {
     std::memcpy(last_bytes.data(), bytes, 33);
     last = out;
     have_last = true;
+    return true;
+}
+
+// Parses an x-only key (a square root, ~5 µs here: an eighth of a verify), remembering
+// recent ones per thread in a small direct-mapped table: a relay's verifier sees the
+// same authors again and again. Keys are public; a slot is used only on a full match.
+bool parse_xonly(const XOnlyPubkey& pk, secp256k1_xonly_pubkey& out) {
+    struct Slot {
+        bool used = false;
+        std::array<uint8_t, 32> bytes;
+        secp256k1_xonly_pubkey parsed;
+    };
+    constexpr size_t kSlots = 1024;  // 100 KiB a verifying thread
+    thread_local std::unique_ptr<std::array<Slot, kSlots>> table;
+    if (!table) table = std::make_unique<std::array<Slot, kSlots>>();
+    Slot& slot = (*table)[(pk.bytes[0] | pk.bytes[1] << 8) % kSlots];  // keys are uniform
+    if (slot.used && slot.bytes == pk.bytes) {
+        out = slot.parsed;
+        return true;
+    }
+    if (!secp256k1_xonly_pubkey_parse(ctx(), &out, pk.bytes.data())) return false;
+    slot = Slot{true, pk.bytes, out};
     return true;
 }
 
@@ -174,7 +197,7 @@ Signature schnorr_sign(const SecretKey& k, std::span<const uint8_t> msg,
 
 bool schnorr_verify(const XOnlyPubkey& pk, std::span<const uint8_t> msg, const Signature& sig) {
     secp256k1_xonly_pubkey x;
-    if (!secp256k1_xonly_pubkey_parse(ctx(), &x, pk.bytes.data())) return false;
+    if (!parse_xonly(pk, x)) return false;
     return secp256k1_schnorrsig_verify(ctx(), sig.data(), msg.data(), msg.size(), &x) == 1;
 }
 

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 
+#include <pthread.h>
+
 #include <spdlog/spdlog.h>
 
 #include "files/key_file.hpp"
@@ -34,6 +36,16 @@ struct Relay::Impl {
 };
 
 namespace {
+
+// A thread named for its job (at most 15 characters), so top -H, perf and
+// /proc/PID/task/*/comm tell the relay's stages apart.
+template <class F>
+std::thread named_thread(std::string name, F f) {
+    return std::thread([name = std::move(name), f = std::move(f)]() mutable {
+        pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+        f();
+    });
+}
 
 std::string log_key(const std::optional<crypto::XOnlyPubkey>& k) {
     return k ? " " + nostr::encode_npub(*k) : "";
@@ -150,17 +162,19 @@ const std::vector<std::string>& Relay::addresses() const { return impl_->sh.addr
 
 void Relay::run() {
     Shared& sh = impl_->sh;
-    for (auto& inbox : sh.verifier_inboxes)
-        impl_->verifiers.emplace_back([&sh, &inbox] { Verifier(sh, *inbox).run(); });
-    if (sh.write_policy) impl_->policy = std::thread([&sh] { PolicyWorker(sh).run(); });
-    impl_->writer = std::thread([&sh] { Writer(sh).run(); });
-    for (auto& inbox : sh.query_inboxes)
-        impl_->queries.emplace_back([&sh, &inbox] { QueryWorker(sh, *inbox).run(); });
-    impl_->neg = std::thread([&sh] { NegWorker(sh).run(); });
-    impl_->monitor = std::thread([&sh] { Monitor(sh).run(); });
+    for (size_t i = 0; i < sh.verifier_inboxes.size(); ++i)
+        impl_->verifiers.push_back(named_thread("verify-" + std::to_string(i),
+                                                [&sh, &inbox = *sh.verifier_inboxes[i]] { Verifier(sh, inbox).run(); }));
+    if (sh.write_policy) impl_->policy = named_thread("policy", [&sh] { PolicyWorker(sh).run(); });
+    impl_->writer = named_thread("writer", [&sh] { Writer(sh).run(); });
+    for (size_t i = 0; i < sh.query_inboxes.size(); ++i)
+        impl_->queries.push_back(named_thread("query-" + std::to_string(i),
+                                              [&sh, &inbox = *sh.query_inboxes[i]] { QueryWorker(sh, inbox).run(); }));
+    impl_->neg = named_thread("negentropy", [&sh] { NegWorker(sh).run(); });
+    impl_->monitor = named_thread("monitor", [&sh] { Monitor(sh).run(); });
     if (sh.feed) {
         impl_->feed_reader = std::make_unique<FeedReader>(sh, *sh.feed);
-        impl_->feed = std::thread([r = impl_->feed_reader.get()] { r->run(); });
+        impl_->feed = named_thread("feed", [r = impl_->feed_reader.get()] { r->run(); });
     }
 
     if (impl_->announcer) impl_->announcer->start();  // after the writer, which keeps its event

@@ -5,6 +5,8 @@
 #include <secp256k1_ecdh.h>
 
 #include <cstring>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "crypto/keys.hpp"
@@ -79,6 +81,33 @@ TEST(Bip340, AllVectorsFromCsv) {
         ++rows;
     }
     EXPECT_EQ(rows, 19);
+}
+
+// schnorr_verify remembers parsed keys per thread in a table indexed by the key's first
+// bytes: two keys sharing a slot, used in turn, must each verify only their own signatures.
+TEST(SchnorrVerify, KeysSharingAMemoSlotStayApart) {
+    auto slot = [](const XOnlyPubkey& k) { return (k.bytes[0] | k.bytes[1] << 8) % 1024; };
+    std::map<int, SecretKey> seen;
+    std::optional<std::pair<SecretKey, SecretKey>> pair;
+    for (int i = 0; i < 20000 && !pair; ++i) {
+        auto k = SecretKey::generate();
+        auto [it, fresh] = seen.emplace(slot(k.xonly_pubkey()), k);
+        if (!fresh && !(it->second.xonly_pubkey() == k.xonly_pubkey())) pair.emplace(it->second, k);
+    }
+    ASSERT_TRUE(pair) << "no two keys in one slot among 20,000";
+    const auto& [a, b] = *pair;
+    std::array<uint8_t, 32> msg{};
+    msg[0] = 7;
+    Signature sa = schnorr_sign(a, msg), sb = schnorr_sign(b, msg);
+    for (int round = 0; round < 3; ++round) {
+        EXPECT_TRUE(schnorr_verify(a.xonly_pubkey(), msg, sa));
+        EXPECT_FALSE(schnorr_verify(b.xonly_pubkey(), msg, sa));
+        EXPECT_TRUE(schnorr_verify(b.xonly_pubkey(), msg, sb));
+        EXPECT_FALSE(schnorr_verify(a.xonly_pubkey(), msg, sb));
+    }
+    Signature bad = sa;
+    bad[63] ^= 1;
+    EXPECT_FALSE(schnorr_verify(a.xonly_pubkey(), msg, bad));  // a remembered key checks every signature
 }
 
 TEST(Nip44ConversationKey, ValidVectorsLiftXOnlyKeys) {
