@@ -24,16 +24,18 @@ size_t FilterIndex::Hash32::operator()(const std::array<uint8_t, 32>& b) const {
 
 template <class F>
 void FilterIndex::for_each_list(const Filter& f, F&& fn) {
+    // fn(list, forget): forget() drops the list's slot from its map once it is empty.
+    auto in = [&](auto& map, const auto& k) { fn(map[k], [&] { map.erase(k); }); };
     if (f.ids) {
-        for (const Id& id : *f.ids) fn(by_id_[id]);
+        for (const Id& id : *f.ids) in(by_id_, id);
     } else if (f.authors) {
-        for (const auto& a : *f.authors) fn(by_author_[a.bytes]);
+        for (const auto& a : *f.authors) in(by_author_, a.bytes);
     } else if (!f.tags.empty()) {
-        for (const std::string& v : f.tags[0].values) fn(by_tag_[tag_key(f.tags[0].name, v)]);
+        for (const std::string& v : f.tags[0].values) in(by_tag_, tag_key(f.tags[0].name, v));
     } else if (f.kinds) {
-        for (uint16_t k : *f.kinds) fn(by_kind_[k]);
+        for (uint16_t k : *f.kinds) in(by_kind_, k);
     } else {
-        fn(unindexed_);
+        fn(unindexed_, [] {});
     }
 }
 
@@ -41,7 +43,7 @@ void FilterIndex::add(Key key, std::vector<Filter> filters) {
     remove(key);
     for (Filter& f : filters) f.normalize();  // the matcher binary-searches
     for (uint32_t i = 0; i < filters.size(); ++i)
-        for_each_list(filters[i], [&](List& l) { l.push_back({key, i}); });
+        for_each_list(filters[i], [&](List& l, auto&&) { l.push_back({key, i}); });
     subs_.emplace(key, std::move(filters));
 }
 
@@ -49,9 +51,11 @@ void FilterIndex::remove(Key key) {
     auto it = subs_.find(key);
     if (it == subs_.end()) return;
     for (const Filter& f : it->second) {
-        // Empty lists stay in their maps (cheap, and often refilled by the next REQ).
-        for_each_list(f, [&](List& l) {
+        // An emptied slot goes: REQs by ids or tags name ever new values, and kept
+        // empty lists would grow the maps (and slow every lookup) without bound.
+        for_each_list(f, [&](List& l, auto&& forget) {
             std::erase_if(l, [&](const Entry& e) { return e.key == key; });
+            if (l.empty()) forget();
         });
     }
     subs_.erase(it);

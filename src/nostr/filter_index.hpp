@@ -24,6 +24,8 @@ public:
     // Removes a subscription; unknown keys are ignored.
     void remove(Key key);
     size_t size() const { return subs_.size(); }
+    // Lists held for ids, authors, tag values and kinds: only those of live subscriptions.
+    size_t slots() const { return by_id_.size() + by_author_.size() + by_tag_.size() + by_kind_.size(); }
 
     // Sets `out` to the keys of the subscriptions that match e, each once, in
     // ascending order. `out` and internal scratch space are reused, so this is

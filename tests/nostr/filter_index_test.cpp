@@ -110,5 +110,32 @@ TEST(FilterIndex, RemoveAndReplace) {
     EXPECT_EQ(index.size(), 0u);
 }
 
+// Every REQ by ids or tags names new values: the slots of closed subscriptions go with
+// them, or the maps would grow (and slow every lookup) for as long as the relay runs.
+TEST(FilterIndex, ClosedSubscriptionsLeaveNoSlots) {
+    FilterIndex index;
+    Filter shared;
+    shared.kinds = std::vector<uint16_t>{1};
+    index.add(1, {shared});
+    for (FilterIndex::Key k = 2; k < 1002; ++k) {
+        Filter f;
+        Id id{};
+        id[0] = uint8_t(k);
+        id[1] = uint8_t(k >> 8);
+        f.ids = std::vector<Id>{id};
+        Filter t;
+        t.tags = {{'e', {std::to_string(k)}}};
+        index.add(k, {f, t, shared});
+        index.remove(k);
+    }
+    EXPECT_EQ(index.size(), 1u);
+    EXPECT_EQ(index.slots(), 1u);  // kind 1, still held by subscription 1
+    Event e;
+    e.kind = 1;
+    std::vector<FilterIndex::Key> got;
+    index.matches(e, got);
+    EXPECT_EQ(got, (std::vector<FilterIndex::Key>{1}));
+}
+
 }  // namespace
 }  // namespace wsn::nostr
