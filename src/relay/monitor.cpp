@@ -1,5 +1,7 @@
 #include "relay/monitor.hpp"
 
+#include <algorithm>
+
 namespace wsn::relay {
 
 namespace {
@@ -27,10 +29,14 @@ void Monitor::handle(MonitorMsg& m) {
                 // A replaced subscription gets nothing more under its old filters.
                 subs_.remove(v.conn, v.sub);
                 readers_[v.conn] = std::move(v.readers);  // AUTH only adds: the latest holds the others
-                for (auto& [batch, ev] : recent_)
-                    if (batch > v.watermark && nostr::matches_any(v.filters, ev->event()) &&
-                        sh_.private_kinds.visible(ev->event(), readers_[v.conn]))
-                        sh_.send_event(v.conn, v.sub, ev->json());
+                // Batches come in order: what the query's snapshot did not see is a tail,
+                // found without walking the thousands of older events before it.
+                auto unseen = std::partition_point(recent_.begin(), recent_.end(),
+                                                   [&](const auto& r) { return r.first <= v.watermark; });
+                for (auto it = unseen; it != recent_.end(); ++it)
+                    if (const LiveEvent& ev = *it->second; nostr::matches_any(v.filters, ev.event()) &&
+                                                           sh_.private_kinds.visible(ev.event(), readers_[v.conn]))
+                        sh_.send_event(v.conn, v.sub, ev.json());
                 subs_.add(v.conn, v.sub, std::move(v.filters));
             } else if constexpr (std::is_same_v<T, mon::Unsubscribe>) {
                 subs_.remove(v.conn, v.sub);
