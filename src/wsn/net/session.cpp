@@ -3,6 +3,7 @@
 // socket and wsn::Connection; a plain one passes NIP-01 text frames through.
 #include <algorithm>
 #include <deque>
+#include <mutex>
 #include <optional>
 #include <variant>
 #include <vector>
@@ -22,6 +23,7 @@
 
 #include "wsn/connection.hpp"
 #include "wsn/net/close_frame.hpp"
+#include "wsn/net/corking_stream.hpp"
 #include "wsn/net/server_core.hpp"
 #include "wsn/net/subprotocol.hpp"
 #include "wsn/net/wsn_pump.hpp"
@@ -88,9 +90,14 @@ public:
         asio::co_spawn(ws_.get_executor(), run(this->shared_from_this()), asio::detached);
     }
 
+    // Texts from other threads wait in incoming_; one post takes all that came meanwhile.
     void post_send(std::string text) override {
-        asio::post(ws_.get_executor(),
-                   [self = this->shared_from_this(), t = std::move(text)]() mutable { self->send(std::move(t)); });
+        {
+            std::lock_guard lock(incoming_mu_);
+            incoming_.push_back(std::move(text));
+            if (incoming_.size() > 1) return;  // a take_incoming is already posted
+        }
+        asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->take_incoming(); });
     }
     void post_close(uint16_t code, std::string reason) override {
         asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, r = std::move(reason)]() mutable {
@@ -102,6 +109,18 @@ private:
     using Self = std::shared_ptr<Session>;
 
     beast::tcp_stream& tcp() { return beast::get_lowest_layer(ws_); }
+    // The stream beneath the corking layer: TLS and plain HTTP use it directly.
+    Stream& raw() { return ws_.next_layer().next_layer(); }
+
+    void take_incoming() {
+        {
+            std::lock_guard lock(incoming_mu_);
+            std::swap(incoming_, taken_);
+        }
+        for (auto& text : taken_) send(std::move(text));
+        taken_.clear();
+        if (taken_.capacity() > kKeepIncoming) taken_.shrink_to_fit();
+    }
 
     // Every line of the real-IP header, joined as RFC 9110 joins repeated fields.
     std::string forwarded(const Request& req) const {
@@ -118,13 +137,14 @@ private:
         beast::error_code ec;
         auto tok = asio::redirect_error(asio::use_awaitable, ec);
         info_.id = core_.add(this->weak_from_this());
+        ws_.next_layer().keep_alive_with(this->weak_from_this());
         try {
             info_.remote = peer_of(tcp().socket().remote_endpoint(ec));
             if (ec) co_return;
             // One deadline covers TLS, the HTTP request, the upgrade and the wsn handshake.
             tcp().expires_after(core_.opts.handshake_timeout);
             if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
-                co_await ws_.next_layer().async_handshake(asio::ssl::stream_base::server, tok);
+                co_await raw().async_handshake(asio::ssl::stream_base::server, tok);
                 if (ec) {
                     core_.tls_handshake_failures++;
                     co_return;
@@ -133,7 +153,7 @@ private:
             http::request_parser<http::string_body> parser;
             parser.header_limit(kMaxRequestHeader);
             parser.body_limit(kMaxRequestBody);
-            co_await http::async_read(ws_.next_layer(), buf_, parser, tok);
+            co_await http::async_read(raw(), buf_, parser, tok);
             if (ec) co_return;
             auto req = parser.release();
             if (!websocket::is_upgrade(req)) {
@@ -180,7 +200,7 @@ private:
         res.keep_alive(false);
         res.prepare_payload();
         beast::error_code ec;
-        co_await http::async_write(ws_.next_layer(), res, asio::redirect_error(asio::use_awaitable, ec));
+        co_await http::async_write(raw(), res, asio::redirect_error(asio::use_awaitable, ec));
         tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
     }
 
@@ -202,6 +222,7 @@ private:
         }));
         co_await ws_.async_accept(req, tok);
         if (ec) co_return;
+        ws_.auto_fragment(false);  // one frame per message: the corking layer gathers them anyway
         phase_ = Phase::handshake;
         buf_.clear();
         buf_.shrink_to_fit();
@@ -304,18 +325,26 @@ private:
         }
     }
 
-    // Writes queued frames in order; a pending close goes out after the frame in flight.
+    // Writes queued frames in order, all those queued (up to kMaxBatchBytes) in one write:
+    // Beast frames each into the corking layer (synchronously: it only appends), which then
+    // writes them at once. They count as unsent until that write is done. A pending close
+    // goes out after the batch in flight.
     awaitable<void> write_loop(Self /*kept alive*/) {
         beast::error_code ec;
         auto tok = asio::redirect_error(asio::use_awaitable, ec);
         while (!queue_.empty() && phase_ != Phase::finished) {
-            auto buf = std::visit([](auto& b) { return asio::buffer(b.data(), b.size()); }, queue_.front());
-            co_await ws_.async_write(buf, tok);
+            size_t frames = 0, bytes = 0;
+            for (; frames < queue_.size() && bytes < kMaxBatchBytes && !ec; ++frames) {
+                auto buf = std::visit([](auto& b) { return asio::buffer(b.data(), b.size()); }, queue_[frames]);
+                ws_.write(buf, ec);
+                bytes += buf.size();
+            }
+            if (!ec) co_await ws_.next_layer().async_flush(tok);
             if (ec) break;
-            queued_bytes_ -= buf.size();
-            core_.queued_bytes_total -= buf.size();
-            unsent -= buf.size();
-            queue_.pop_front();
+            queued_bytes_ -= bytes;
+            core_.queued_bytes_total -= bytes;
+            unsent -= bytes;
+            queue_.erase(queue_.begin(), queue_.begin() + ptrdiff_t(frames));
             check_drained();
             if (close_code_ && drop_queue_) break;
         }
@@ -355,15 +384,21 @@ private:
     }
 
     static constexpr size_t kMaxIdleBuffer = 4096;
+    static constexpr size_t kKeepIncoming = 64;  // texts; a larger take_incoming buffer is given back
+    // One write's worth of frames: bounds the copy the corking layer holds beside the queue.
+    static constexpr size_t kMaxBatchBytes = 256 * 1024;
 
     ServerCore& core_;
     bool tls_;
     ClientBlock from_;
-    websocket::stream<Stream, false> ws_;  // no permessage-deflate: no per-session zlib state
+    websocket::stream<CorkingStream<Stream>, false> ws_;  // no permessage-deflate: no per-session zlib state
     beast::flat_buffer buf_;
     SessionInfo info_;
     std::optional<wsn::Connection> conn_;  // wsn and wsns only
     std::deque<Frame> queue_;
+    std::mutex incoming_mu_;
+    std::vector<std::string> incoming_;  // posted by other threads (post_send), under incoming_mu_
+    std::vector<std::string> taken_;     // incoming_ swapped out, on the session's executor
     size_t queued_bytes_ = 0;
     // Where the session is in its life; it only moves forward. Whether the application
     // saw it open is `established` (on_close is owed then, even after closing).
