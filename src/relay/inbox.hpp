@@ -21,6 +21,12 @@ public:
         cv_.notify_one();
     }
 
+    // Queues without waking the owner: it takes the value at its next wake or tick.
+    void push_quiet(T v) {
+        std::lock_guard lk(mu_);
+        q_.push_back(std::move(v));
+    }
+
     // Waits until something arrives, the inbox is closed, or `timeout` passes;
     // returns everything queued (empty on timeout or close).
     std::vector<T> pop_all(std::chrono::milliseconds timeout) {

@@ -9,9 +9,11 @@ constexpr size_t kRecentEvents = 20000;
 }
 
 void Monitor::run() {
-    sh_.monitor_inbox.run_until_closed([&](std::vector<MonitorMsg>& batch) {
-        for (auto& m : batch) handle(m);
-    });
+    sh_.monitor_inbox.run_until_closed(
+        kMonitorTick, [&](std::vector<MonitorMsg>& batch) {
+            for (auto& m : batch) handle(m);
+        },
+        [] {});
 }
 
 void Monitor::deliver(const LiveEvent& e) {

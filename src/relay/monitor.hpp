@@ -4,6 +4,7 @@
 // index in relay::Subscriptions rather than by testing each one. It keeps the most
 // recent stored batches so a subscription whose query snapshot predates them
 // still gets them (see mon::Subscribe).
+#include <chrono>
 #include <deque>
 #include <unordered_map>
 #include <utility>
@@ -12,6 +13,12 @@
 #include "relay/subscriptions.hpp"
 
 namespace wsn::relay {
+
+// The query workers' subscribe and unsubscribe messages do not wake the monitor (a
+// thread wake-up costs more here than handling one): it takes them at its next wake
+// for a new event, or at this tick. A late Subscribe misses nothing (its replay starts
+// at the query's watermark); a late Unsubscribe can let one more event through.
+inline constexpr std::chrono::milliseconds kMonitorTick{5};
 
 class Monitor {
 public:

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nostr/message.hpp"
+#include "relay/monitor.hpp"
 
 namespace wsn::relay {
 
@@ -60,11 +61,13 @@ void QueryWorker::handle(ReqMsg& m) {
         m);
 }
 
+void QueryWorker::to_monitor(MonitorMsg m) { sh_.monitor_inbox.push_quiet(std::move(m)); }  // kMonitorTick
+
 void QueryWorker::add(Job j) {
     auto& mine = by_conn_[j.conn];
     if (mine.size() >= sh_.cfg.max_queries_in_flight) {
         sh_.metrics.queries_refused.inc("max_queries_in_flight");
-        if (!j.is_count) sh_.monitor_inbox.push(mon::Unsubscribe{j.conn, j.sub});
+        if (!j.is_count) to_monitor(mon::Unsubscribe{j.conn, j.sub});
         sh_.send_closed(j.conn, j.sub,
                         "rate-limited: too many queries in flight (max " +
                             std::to_string(sh_.cfg.max_queries_in_flight) + "); wait for an EOSE or COUNT first");
@@ -82,7 +85,7 @@ bool QueryWorker::slice(Job& j) {
     try {
         go_on = j.is_count ? slice_count(j) : slice_req(j);
     } catch (const store::DbError& e) {
-        if (!j.is_count) sh_.monitor_inbox.push(mon::Unsubscribe{j.conn, j.sub});  // CLOSED ends it (NIP-01)
+        if (!j.is_count) to_monitor(mon::Unsubscribe{j.conn, j.sub});  // CLOSED ends it (NIP-01)
         sh_.send_closed(j.conn, j.sub, read_error(e));
         return false;
     }
@@ -91,7 +94,7 @@ bool QueryWorker::slice(Job& j) {
     const uint64_t cap = sh_.cfg.max_query_cost;
     if (cap && j.cost >= cap) {
         sh_.metrics.queries_refused.inc("max_query_cost");
-        if (!j.is_count) sh_.monitor_inbox.push(mon::Unsubscribe{j.conn, j.sub});
+        if (!j.is_count) to_monitor(mon::Unsubscribe{j.conn, j.sub});
         sh_.send_closed(j.conn, j.sub,
                         "blocked: query too expensive (over " + std::to_string(cap) +
                             " index steps); narrow its filters (ids, authors with kinds, a tag) or add since/until");
@@ -104,7 +107,7 @@ bool QueryWorker::slice_req(Job& j) {
     if (!j.query) {
         const uint64_t watermark = sh_.committed_batch.load();
         j.query = sh_.store->query(j.filters, sh_.cfg.max_limit, unix_now());  // its snapshot holds the watermark
-        sh_.monitor_inbox.push(mon::Subscribe{j.conn, j.sub, std::move(j.filters), watermark, j.readers});
+        to_monitor(mon::Subscribe{j.conn, j.sub, std::move(j.filters), watermark, j.readers});
     }
     const bool done = j.query->step(kSliceBudget, [&](const store::StoredEvent& e) {
         if (!sh_.private_kinds.visible_json(e.json, j.readers)) return true;
@@ -142,8 +145,8 @@ void QueryWorker::cancel(uint64_t conn, const std::string* sub) {
         });
         if (it->second.empty()) by_conn_.erase(it);
     }
-    if (sub) sh_.monitor_inbox.push(mon::Unsubscribe{conn, *sub});
-    else sh_.monitor_inbox.push(mon::CloseConn{conn});
+    if (sub) to_monitor(mon::Unsubscribe{conn, *sub});
+    else to_monitor(mon::CloseConn{conn});
 }
 
 void QueryWorker::resume(uint64_t conn) {

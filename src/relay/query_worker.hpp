@@ -55,6 +55,7 @@ private:
     void cancel(uint64_t conn, const std::string* sub);
     void resume(uint64_t conn);
     void forget(uint64_t id);
+    void to_monitor(MonitorMsg m);  // without waking it
 
     Shared& sh_;
     Inbox<ReqMsg>& inbox_;
