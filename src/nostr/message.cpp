@@ -138,10 +138,14 @@ std::string to_json(const RelayMessage& m) {
     return out;
 }
 
-void append_event_message(std::string& out, std::string_view sub_id, std::string_view event_json) {
-    out.reserve(out.size() + sub_id.size() + event_json.size() + 16);
+void append_event_message_head(std::string& out, std::string_view sub_id) {
     append_type_and_sub(out, "EVENT", sub_id);
     out += ',';
+}
+
+void append_event_message(std::string& out, std::string_view sub_id, std::string_view event_json) {
+    out.reserve(out.size() + sub_id.size() + event_json.size() + 16);
+    append_event_message_head(out, sub_id);
     out += event_json;
     out += ']';
 }

@@ -93,6 +93,8 @@ std::string to_json(const RelayMessage& m);
 // Fast paths for the relay: ["EVENT","<sub>",<event_json>] from stored or
 // forwarded event JSON, and ["OK","<id>",<bool>,"<message>"].
 void append_event_message(std::string& out, std::string_view sub_id, std::string_view event_json);
+// The part of that message before the event: ["EVENT","<sub>", (a fan-out shares the rest).
+void append_event_message_head(std::string& out, std::string_view sub_id);
 void append_ok_message(std::string& out, const Id& id, bool accepted, std::string_view message);
 
 }  // namespace wsn::nostr

@@ -16,10 +16,11 @@ void Monitor::run() {
         [] {});
 }
 
-void Monitor::deliver(const LiveEvent& e) {
+void Monitor::deliver(const LiveEventPtr& ev) {
+    const LiveEvent& e = *ev;
     const bool priv = sh_.private_kinds.is_private(e.event().kind);
     subs_.for_each_match(e.event(), [&](const Subscriptions::Target& t) {
-        if (!priv || sh_.private_kinds.visible(e.event(), readers_[t.conn])) sh_.send_event(t.conn, t.sub, e.json());
+        if (!priv || sh_.private_kinds.visible(e.event(), readers_[t.conn])) sh_.send_event(t.conn, t.sub, ev);
     });
 }
 
@@ -38,7 +39,7 @@ void Monitor::handle(MonitorMsg& m) {
                 for (auto it = unseen; it != recent_.end(); ++it)
                     if (const LiveEvent& ev = *it->second; nostr::matches_any(v.filters, ev.event()) &&
                                                            sh_.private_kinds.visible(ev.event(), readers_[v.conn]))
-                        sh_.send_event(v.conn, v.sub, ev.json());
+                        sh_.send_event(v.conn, v.sub, it->second);
                 subs_.add(v.conn, v.sub, std::move(v.filters));
             } else if constexpr (std::is_same_v<T, mon::Unsubscribe>) {
                 subs_.remove(v.conn, v.sub);
@@ -47,12 +48,12 @@ void Monitor::handle(MonitorMsg& m) {
                 readers_.erase(v.conn);
             } else if constexpr (std::is_same_v<T, mon::Stored>) {
                 for (auto& ev : v.events) {
-                    deliver(*ev);
+                    deliver(ev);
                     recent_.emplace_back(v.batch, std::move(ev));
                 }
                 while (recent_.size() > kRecentEvents) recent_.pop_front();
             } else {
-                deliver(*v.event);
+                deliver(v.event);
             }
         },
         m);

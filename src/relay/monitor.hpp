@@ -27,7 +27,7 @@ public:
 
 private:
     void handle(MonitorMsg& m);
-    void deliver(const LiveEvent& e);
+    void deliver(const LiveEventPtr& ev);
 
     Shared& sh_;
     Subscriptions subs_;

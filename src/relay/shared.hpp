@@ -66,6 +66,8 @@ struct Shared {
     void send_notice(uint64_t conn, std::string_view message);
     // Returns the connection's unsent output (net::Server::send), for pacing stored results.
     size_t send_event(uint64_t conn, std::string_view sub, std::string_view event_json);
+    // A live event, its JSON shared by every subscription it goes to rather than copied.
+    size_t send_event(uint64_t conn, std::string_view sub, const LiveEventPtr& ev);
     void send_neg_err(uint64_t conn, std::string_view sub, std::string_view message);  // NIP-77
 };
 

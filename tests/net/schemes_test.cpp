@@ -67,6 +67,46 @@ void round_trip(const std::string& host) {
 
 TEST(NetSchemes, AllFourOverIPv4) { round_trip("127.0.0.1"); }
 
+// A burst sent at once is written in batches (write coalescing): every text, whole or with
+// a shared body (fan-out), and one larger than a batch, arrives intact and in order.
+TEST(NetSchemes, ABurstOfWholeAndSharedTextsArrivesIntactAndInOrder) {
+    auto relay_key = crypto::SecretKey::generate();
+    TestServer ts(local_options(relay_key, "127.0.0.1"), false);
+    auto body = std::make_shared<const std::string>(R"({"id":"x","content":")" + std::string(1200, 'b') + R"("})");
+    for (Scheme s : {Scheme::ws, Scheme::wss, Scheme::wsn, Scheme::wsns}) {
+        SCOPED_TRACE(std::string(scheme_name(s)));
+        bool tls = s == Scheme::wss || s == Scheme::wsns;
+        ClientOptions opts;
+        opts.tls_ca_file = test_cert().cert;
+        auto c = BlockingClient::connect(url_for(s, "127.0.0.1", ts.port(tls ? 1 : 0), relay_key.xonly_pubkey()), opts);
+        ASSERT_TRUE(c) << c.error().message;
+        ASSERT_TRUE(c->send("[\"REQ\",\"a\",{}]"));  // a wsn client's act three goes with its first message
+        ASSERT_TRUE(wait_for([&] { return ts.messages().size() == size_t(s) + 1; }));
+        const uint64_t id = ts.messages().back().session;
+        std::vector<std::string> want;
+        for (int i = 0; i < 300; ++i) {
+            if (i == 150) {
+                want.push_back("[\"NOTICE\",\"" + std::string(300 * 1024, 'n') + "\"]");  // more than one batch
+                ts.server().send(id, want.back());
+            } else if (i % 2) {
+                net::SharedText t{"[\"EVENT\",\"s" + std::to_string(i) + "\",", body, *body, "]"};
+                want.push_back(t.head + *body + "]");
+                ts.server().send(id, std::move(t));
+            } else {
+                want.push_back("[\"EOSE\",\"s" + std::to_string(i) + "\"]");
+                ts.server().send(id, want.back());
+            }
+        }
+        for (size_t i = 0; i < want.size(); ++i) {
+            auto got = c->receive(20s);
+            ASSERT_TRUE(got) << got.error().message;
+            ASSERT_TRUE(got->has_value()) << "message " << i << " did not come";
+            ASSERT_EQ(**got, want[i]) << "message " << i;
+        }
+        c->close();
+    }
+}
+
 TEST(NetSchemes, AllFourOverIPv6) {
     if (!ipv6_loopback_available()) GTEST_SKIP() << "::1 is not available here";
     round_trip("::1");

@@ -6,11 +6,14 @@
 //
 // - write_some (sync) only appends; it never blocks and never fails but after a failed flush.
 // - async_write_some (Beast's own ping, pong and close frames) appends and starts a flush.
-// - async_flush completes once everything appended before it has been written.
-// Reads pass straight through. One flush is in flight at a time; what is appended meanwhile
-// goes in the next. The owner given to keep_alive_with is held while a flush is in flight,
-// so the layers below outlive every operation on them.
+// - flush() starts a write of what is appended; on_write's callback runs after each write
+//   ends (written() and error() tell how far it got); async_flush completes once everything
+//   appended before it has been written.
+// Reads pass straight through. One write is in flight at a time; what is appended meanwhile
+// goes in the next. The owner given to keep_alive_with is held while a write is in flight,
+// so the layers below (and whoever on_write calls) outlive every operation on them.
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <utility>
 
@@ -48,8 +51,35 @@ public:
     // Held (locked) for as long as a flush is in flight; without a live owner nothing is flushed.
     void keep_alive_with(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
 
-    // Bytes appended and not yet written (in flight included).
+    // Called after each write ends, on the stream's executor.
+    void on_write(std::function<void()> f) { on_write_ = std::move(f); }
+
+    // Byte counts since the start: appended to the layer, written below it.
+    uint64_t appended() const noexcept { return appended_; }
+    uint64_t written() const noexcept { return written_; }
     size_t unflushed() const noexcept { return size_t(appended_ - written_); }
+    // The first failed write; every later write fails with it.
+    const error_code& error() const noexcept { return error_; }
+
+    // Starts writing what is appended, unless a write is in flight (it goes on after it).
+    void flush() {
+        if (flushing_ || pending_.size() == 0 || error_) return;
+        auto owner = owner_.lock();
+        if (!owner) return;  // the session is going away: there is nothing left to write to
+        std::swap(pending_, inflight_);
+        flushing_ = true;
+        boost::asio::async_write(next_, inflight_.data(),
+                                 [this, owner = std::move(owner)](error_code ec, size_t n) {
+                                     flushing_ = false;
+                                     written_ += n;
+                                     inflight_.clear();
+                                     if (inflight_.capacity() > kKeepCapacity) inflight_.shrink_to_fit();
+                                     if (ec) error_ = ec;
+                                     flush();  // what was appended meanwhile
+                                     flushed_.cancel();
+                                     if (on_write_) on_write_();
+                                 });
+    }
 
     template <class MutableBuffers>
     size_t read_some(const MutableBuffers& b, error_code& ec) {
@@ -83,7 +113,7 @@ public:
             [this](auto handler, const ConstBuffers& bufs) {
                 error_code ec = error_;
                 const size_t n = ec ? 0 : append(bufs);
-                start_flush();
+                flush();
                 auto ex = boost::asio::get_associated_executor(handler, get_executor());
                 boost::asio::post(ex, boost::beast::bind_front_handler(std::move(handler), ec, n));
             },
@@ -102,7 +132,7 @@ public:
                     return boost::asio::post(get_executor(), std::move(self));
                 }
                 started = true;
-                start_flush();
+                flush();
                 flushed_.async_wait(std::move(self));  // woken (cancelled) when a flush ends
             },
             token, next_);
@@ -120,24 +150,6 @@ private:
         return n;
     }
 
-    void start_flush() {
-        if (flushing_ || pending_.size() == 0 || error_) return;
-        auto owner = owner_.lock();
-        if (!owner) return;  // the session is going away: there is nothing left to write to
-        std::swap(pending_, inflight_);
-        flushing_ = true;
-        boost::asio::async_write(next_, inflight_.data(),
-                                 [this, owner = std::move(owner)](error_code ec, size_t n) {
-                                     flushing_ = false;
-                                     written_ += n;
-                                     inflight_.clear();
-                                     if (inflight_.capacity() > kKeepCapacity) inflight_.shrink_to_fit();
-                                     if (ec) error_ = ec;
-                                     start_flush();  // what was appended meanwhile
-                                     flushed_.cancel();
-                                 });
-    }
-
     Next next_;
     boost::beast::flat_buffer pending_, inflight_;
     uint64_t appended_ = 0, written_ = 0;  // byte counts since the start
@@ -145,6 +157,7 @@ private:
     error_code error_;  // the first failed write; every later write fails with it
     boost::asio::steady_timer flushed_;  // never expires: waiters are woken by cancel()
     std::weak_ptr<void> owner_;
+    std::function<void()> on_write_;
 };
 
 // Beast's close handshake ends with a teardown of the layer below the WebSocket: the close

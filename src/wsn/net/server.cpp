@@ -185,13 +185,19 @@ void Server::stop() {
     });
 }
 
-size_t Server::send(uint64_t session, std::string text) {
-    auto s = impl_->find(session);
+namespace {
+template <class Text>
+size_t send_to(detail::ServerCore& core, uint64_t session, Text text) {
+    auto s = core.find(session);
     if (!s) return 0;
     const size_t unsent = s->unsent += text.size();  // the session takes it off when it has framed it
     s->post_send(std::move(text));
     return unsent;
 }
+}  // namespace
+
+size_t Server::send(uint64_t session, std::string text) { return send_to(*impl_, session, std::move(text)); }
+size_t Server::send(uint64_t session, SharedText text) { return send_to(*impl_, session, std::move(text)); }
 
 bool Server::notify_drained(uint64_t session, size_t mark) {
     auto s = impl_->find(session);

@@ -101,6 +101,17 @@ struct ServerStats {
     size_t max_connections = 0;        // the cap in force (after start)
 };
 
+// A text whose middle is shared by many sessions (a fan-out's event): head + body + tail,
+// the body kept alive by `owner` and never copied per session (over ws it is written from
+// where it lies; over wsn it is sealed from there).
+struct SharedText {
+    std::string head;                   // this session's part, e.g. ["EVENT","<sub>",
+    std::shared_ptr<const void> owner;  // holds `body`
+    std::string_view body;
+    std::string_view tail;              // static text, e.g. "]"
+    size_t size() const { return head.size() + body.size() + tail.size(); }
+};
+
 // A session queueing output past the global cap keeps up to this much.
 inline constexpr size_t kFairOutputShare = 1024 * 1024;
 
@@ -123,6 +134,7 @@ public:
     // Returns the session's unsent output in bytes, this text included (0 if gone), so a
     // producer can pace itself (notify_drained) well before max_send_queue_bytes.
     size_t send(uint64_t session, std::string text);
+    size_t send(uint64_t session, SharedText text);  // the same, for a shared text
     // Thread-safe: asks for on_drained once the session's unsent output is at most
     // `mark` bytes. Returns true instead if it already is; false also when the session
     // is gone (its on_close comes).

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <variant>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -20,11 +21,14 @@ class context;
 
 namespace wsn::net::detail {
 
+// What Server::send hands a session.
+using Outgoing = std::variant<std::string, SharedText>;
+
 // A live session as the server sees it; each call posts to the session's executor.
 class SessionBase {
 public:
     virtual ~SessionBase() = default;
-    virtual void post_send(std::string text) = 0;
+    virtual void post_send(Outgoing text) = 0;
     virtual void post_close(uint16_t code, std::string reason) = 0;
     std::atomic<bool> established{false};  // past the handshake: the application sees it
     std::atomic<bool> shed{false};         // chosen by shed_oldest_handshake, closing

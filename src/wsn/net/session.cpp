@@ -2,6 +2,7 @@
 // plain HTTP answer or a WebSocket session. A wsn session moves bytes between the
 // socket and wsn::Connection; a plain one passes NIP-01 text frames through.
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -70,8 +71,12 @@ HostPort peer_of(const asio::ip::tcp::endpoint& ep) {
     return {a.to_string(), ep.port()};
 }
 
-// A message to write: NIP-01 text (ws) or a sealed payload or act (wsn), as produced.
-using Frame = std::variant<std::string, std::vector<uint8_t>>;
+// A message to write: NIP-01 text (ws), whole or shared, or a sealed payload or act (wsn).
+using Frame = std::variant<std::string, SharedText, std::vector<uint8_t>>;
+
+size_t size_of(const Outgoing& out) {
+    return std::visit([](auto& t) { return t.size(); }, out);
+}
 
 template <class Stream>
 class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
@@ -91,7 +96,7 @@ public:
     }
 
     // Texts from other threads wait in incoming_; one post takes all that came meanwhile.
-    void post_send(std::string text) override {
+    void post_send(Outgoing text) override {
         {
             std::lock_guard lock(incoming_mu_);
             incoming_.push_back(std::move(text));
@@ -138,6 +143,7 @@ private:
         auto tok = asio::redirect_error(asio::use_awaitable, ec);
         info_.id = core_.add(this->weak_from_this());
         ws_.next_layer().keep_alive_with(this->weak_from_this());
+        ws_.next_layer().on_write([this] { on_written(); });  // the layer holds this session meanwhile
         try {
             info_.remote = peer_of(tcp().socket().remote_endpoint(ec));
             if (ec) co_return;
@@ -290,14 +296,24 @@ private:
         if (core_.handler.on_message) core_.handler.on_message(info_.id, std::move(text));
     }
 
-    void send(std::string text) {
-        const size_t posted = text.size();  // counted in unsent by Server::send
-        if (phase_ == Phase::open && !text.empty()) {
-            if (!conn_) enqueue(std::move(text));
-            else if (conn_->send(text)) enqueue_outgoing();
+    void send(Outgoing out) {
+        const size_t posted = size_of(out);  // counted in unsent by Server::send
+        if (phase_ == Phase::open && posted) {
+            if (!conn_) std::visit([&](auto& t) { enqueue(std::move(t)); }, out);
+            else if (conn_->send(text_of(out))) enqueue_outgoing();
+            if (scratch_.capacity() > kMaxIdleBuffer) scratch_ = {};
         }
         unsent -= posted;  // after enqueue counted its frames: unsent never dips in between
         check_drained();
+    }
+
+    // A wsn message is sealed from one contiguous text: a shared one is put together here.
+    std::string_view text_of(const Outgoing& out) {
+        if (auto* s = std::get_if<std::string>(&out)) return *s;
+        const auto& t = std::get<SharedText>(out);
+        scratch_.clear();
+        scratch_.append(t.head).append(t.body).append(t.tail);
+        return scratch_;
     }
 
     void check_drained() {
@@ -319,41 +335,59 @@ private:
         core_.queued_bytes_total += size;
         unsent += size;
         queue_.push_back(std::move(frame));
-        if (!writing_) {
-            writing_ = true;
-            asio::co_spawn(ws_.get_executor(), write_loop(this->shared_from_this()), asio::detached);
-        }
+        if (!writing_) write_batch();
     }
 
     // Writes queued frames in order, all those queued (up to kMaxBatchBytes) in one write:
     // Beast frames each into the corking layer (synchronously: it only appends), which then
-    // writes them at once. They count as unsent until that write is done. A pending close
-    // goes out after the batch in flight.
-    awaitable<void> write_loop(Self /*kept alive*/) {
+    // writes them at once; on_written takes the next batch. The frames count as unsent until
+    // their write is done. A pending close goes out after the batch in flight.
+    void write_batch() {
+        writing_ = true;
         beast::error_code ec;
-        auto tok = asio::redirect_error(asio::use_awaitable, ec);
-        while (!queue_.empty() && phase_ != Phase::finished) {
-            size_t frames = 0, bytes = 0;
-            for (; frames < queue_.size() && bytes < kMaxBatchBytes && !ec; ++frames) {
-                auto buf = std::visit([](auto& b) { return asio::buffer(b.data(), b.size()); }, queue_[frames]);
-                ws_.write(buf, ec);
-                bytes += buf.size();
-            }
-            if (!ec) co_await ws_.next_layer().async_flush(tok);
-            if (ec) break;
-            queued_bytes_ -= bytes;
-            core_.queued_bytes_total -= bytes;
-            unsent -= bytes;
-            queue_.erase(queue_.begin(), queue_.begin() + ptrdiff_t(frames));
-            check_drained();
-            if (close_code_ && drop_queue_) break;
-        }
+        size_t bytes = 0, frames = 0;
+        for (; frames < queue_.size() && bytes < kMaxBatchBytes && !ec; ++frames)
+            bytes += std::visit([&](auto& f) { return write_frame(f, ec); }, queue_[frames]);
+        if (ec) return end_writing(false);
+        batch_frames_ = frames;
+        batch_bytes_ = bytes;
+        batch_end_ = ws_.next_layer().appended();
+        ws_.next_layer().flush();
+    }
+    template <class Bytes>
+    size_t write_frame(const Bytes& b, beast::error_code& ec) {
+        ws_.write(asio::buffer(b.data(), b.size()), ec);
+        return b.size();
+    }
+    size_t write_frame(const SharedText& t, beast::error_code& ec) {
+        const std::array<asio::const_buffer, 3> parts{asio::buffer(t.head), asio::buffer(t.body.data(), t.body.size()),
+                                                      asio::buffer(t.tail.data(), t.tail.size())};
+        ws_.write(parts, ec);
+        return t.size();
+    }
+
+    // The corking layer finished a write: a batch of ours, part of one, or Beast's own frame.
+    void on_written() {
+        auto& cork = ws_.next_layer();
+        if (!writing_ || (!cork.error() && cork.written() < batch_end_)) return;
+        if (cork.error()) return end_writing(false);
+        queued_bytes_ -= batch_bytes_;
+        core_.queued_bytes_total -= batch_bytes_;
+        unsent -= batch_bytes_;
+        queue_.erase(queue_.begin(), queue_.begin() + ptrdiff_t(batch_frames_));
+        check_drained();
+        if (queue_.empty() || phase_ == Phase::finished || (close_code_ && drop_queue_)) return end_writing(true);
+        write_batch();
+    }
+
+    // Drops what is still queued; after the last batch went out, a pending close follows.
+    void end_writing(bool written) {
         queue_.clear();
         core_.queued_bytes_total -= queued_bytes_;
         unsent -= queued_bytes_;
         queued_bytes_ = 0;
         writing_ = false;
-        if (close_code_ && !ec) co_await send_close();
+        if (close_code_ && written) asio::co_spawn(ws_.get_executor(), close_now(this->shared_from_this()), asio::detached);
     }
 
     // Closes with a code and reason once the frames queued before are out (all of them,
@@ -397,8 +431,11 @@ private:
     std::optional<wsn::Connection> conn_;  // wsn and wsns only
     std::deque<Frame> queue_;
     std::mutex incoming_mu_;
-    std::vector<std::string> incoming_;  // posted by other threads (post_send), under incoming_mu_
-    std::vector<std::string> taken_;     // incoming_ swapped out, on the session's executor
+    std::vector<Outgoing> incoming_;  // posted by other threads (post_send), under incoming_mu_
+    std::vector<Outgoing> taken_;     // incoming_ swapped out, on the session's executor
+    std::string scratch_;             // a shared text put together for sealing (wsn)
+    size_t batch_frames_ = 0, batch_bytes_ = 0;  // the batch being written
+    uint64_t batch_end_ = 0;                     // where it ends in the corking layer's bytes
     size_t queued_bytes_ = 0;
     // Where the session is in its life; it only moves forward. Whether the application
     // saw it open is `established` (on_close is owed then, even after closing).
@@ -410,7 +447,7 @@ private:
         finished,   // the read loop has ended
     };
     Phase phase_ = Phase::http;
-    bool writing_ = false;     // a write_loop is running
+    bool writing_ = false;     // a batch is being written (write_batch .. end_writing)
     bool drop_queue_ = false;  // the pending close skips what is still queued
     uint16_t close_code_ = 0;
     std::string close_reason_;
