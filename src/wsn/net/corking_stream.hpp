@@ -7,14 +7,16 @@
 // - write_some (sync) only appends; it never blocks and never fails but after a failed flush.
 // - async_write_some (Beast's own ping, pong and close frames) appends and starts a flush.
 // - flush() starts a write of what is appended; on_write's callback runs after each write
-//   ends (written() and error() tell how far it got); async_flush completes once everything
-//   appended before it has been written.
+//   ends (written() and error() tell how far it got), within flush() itself when a plain TCP
+//   socket took everything at once; async_flush completes once everything appended before
+//   it has been written.
 // Reads pass straight through. One write is in flight at a time; what is appended meanwhile
 // goes in the next. The owner given to keep_alive_with is held while a write is in flight,
 // so the layers below (and whoever on_write calls) outlive every operation on them.
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 #include <boost/asio/async_result.hpp>
@@ -26,6 +28,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/role.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
 namespace wsn::net {
@@ -66,6 +69,11 @@ public:
         if (flushing_ || pending_.size() == 0 || error_) return;
         auto owner = owner_.lock();
         if (!owner) return;  // the session is going away: there is nothing left to write to
+        if (write_now()) {
+            flushed_.cancel();
+            if (on_write_) on_write_();
+            return;
+        }
         std::swap(pending_, inflight_);
         flushing_ = true;
         boost::asio::async_write(next_, inflight_.data(),
@@ -126,14 +134,15 @@ public:
     auto async_flush(Token&& token) {
         return boost::asio::async_compose<Token, void(error_code)>(
             [this, target = appended_, started = false](auto& self, error_code = {}) mutable {
-                if (error_ || written_ >= target) {
-                    if (started) return self.complete(error_);
+                flush();  // may finish at once
+                const bool done = error_ || written_ >= target;
+                if (done && started) return self.complete(error_);
+                if (done) {
                     started = true;
                     return boost::asio::post(get_executor(), std::move(self));
                 }
                 started = true;
-                flush();
-                flushed_.async_wait(std::move(self));  // woken (cancelled) when a flush ends
+                flushed_.async_wait(std::move(self));  // woken (cancelled) when a write ends
             },
             token, next_);
     }
@@ -141,6 +150,24 @@ public:
 private:
     // Kept between flushes; more than this is given back so an idle session stays small.
     static constexpr size_t kKeepCapacity = 4096;
+
+    // A plain TCP socket mostly takes a batch at once: one send, without an asynchronous
+    // operation's round through the reactor. True if everything went; what it did not take
+    // goes the asynchronous way.
+    bool write_now() {
+        if constexpr (std::is_same_v<Next, boost::beast::tcp_stream>) {
+            auto& sock = next_.socket();
+            error_code ec;
+            if (!sock.non_blocking()) sock.non_blocking(true, ec);  // a full buffer says would_block
+            const size_t n = ec ? 0 : sock.write_some(pending_.data(), ec);
+            pending_.consume(n);
+            written_ += n;
+            if (ec && ec != boost::asio::error::would_block) error_ = ec;
+            return error_ || pending_.size() == 0;
+        } else {
+            return false;
+        }
+    }
 
     template <class ConstBuffers>
     size_t append(const ConstBuffers& b) {

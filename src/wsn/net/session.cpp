@@ -3,7 +3,6 @@
 // socket and wsn::Connection; a plain one passes NIP-01 text frames through.
 #include <algorithm>
 #include <array>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <variant>
@@ -122,7 +121,12 @@ private:
             std::lock_guard lock(incoming_mu_);
             std::swap(incoming_, taken_);
         }
+        // All of them are queued before a write starts: a plain socket's write may finish
+        // at once, and each text would then go out alone.
+        holding_ = true;
         for (auto& text : taken_) send(std::move(text));
+        holding_ = false;
+        if (!writing_ && !queue_.empty() && phase_ == Phase::open) write_batch();
         taken_.clear();
         if (taken_.capacity() > kKeepIncoming) taken_.shrink_to_fit();
     }
@@ -335,7 +339,7 @@ private:
         core_.queued_bytes_total += size;
         unsent += size;
         queue_.push_back(std::move(frame));
-        if (!writing_) write_batch();
+        if (!writing_ && !holding_) write_batch();
     }
 
     // Writes queued frames in order, all those queued (up to kMaxBatchBytes) in one write:
@@ -383,6 +387,7 @@ private:
     // Drops what is still queued; after the last batch went out, a pending close follows.
     void end_writing(bool written) {
         queue_.clear();
+        if (queue_.capacity() > kKeepQueue) queue_ = {};
         core_.queued_bytes_total -= queued_bytes_;
         unsent -= queued_bytes_;
         queued_bytes_ = 0;
@@ -419,6 +424,7 @@ private:
 
     static constexpr size_t kMaxIdleBuffer = 4096;
     static constexpr size_t kKeepIncoming = 64;  // texts; a larger take_incoming buffer is given back
+    static constexpr size_t kKeepQueue = 16;     // frames; a larger empty queue is given back
     // One write's worth of frames: bounds the copy the corking layer holds beside the queue.
     static constexpr size_t kMaxBatchBytes = 256 * 1024;
 
@@ -429,7 +435,7 @@ private:
     beast::flat_buffer buf_;
     SessionInfo info_;
     std::optional<wsn::Connection> conn_;  // wsn and wsns only
-    std::deque<Frame> queue_;
+    std::vector<Frame> queue_;  // a batch is framed synchronously: no reference outlives a push
     std::mutex incoming_mu_;
     std::vector<Outgoing> incoming_;  // posted by other threads (post_send), under incoming_mu_
     std::vector<Outgoing> taken_;     // incoming_ swapped out, on the session's executor
@@ -448,6 +454,7 @@ private:
     };
     Phase phase_ = Phase::http;
     bool writing_ = false;     // a batch is being written (write_batch .. end_writing)
+    bool holding_ = false;     // take_incoming is queueing: the write starts after it
     bool drop_queue_ = false;  // the pending close skips what is still queued
     uint16_t close_code_ = 0;
     std::string close_reason_;
