@@ -3,7 +3,8 @@
 # and a fresh strfry on loopback, plain ws both, each in a temporary folder; `wsn bench`
 # publish, req, fanout and idle against both, interleaved (the order alternates every round),
 # three rounds; each relay's CPU time from /proc around every measured phase (`--pid`, all
-# its threads). Prints one Markdown table: the median of the rounds, each round, the ratio.
+# its threads), and for ingest the bytes it wrote to storage (/proc/PID/io, root). Prints
+# one Markdown table: the median of the rounds, each round, the ratio.
 #
 #   bench/vs_strfry.sh STRFRY_BINARY [WSN_BINARY]     (default build/wsn)
 #
@@ -152,6 +153,7 @@ const metrics = [
   ['publish', 'ingest: events/s (OK true), 8 × 250 in flight', r => r.events_per_sec, 0, 'high'],
   ['publish', 'ingest: p50 / p99 ms', r => r.p50_ms, 1, 'low', r => r.p99_ms],
   ['publish', 'ingest: relay CPU µs per event', r => r.relay_cpu_us_per_op, 1, 'low'],
+  ['publish', 'ingest: KiB written to storage per event', r => r.relay_write_bytes_per_op === undefined ? undefined : r.relay_write_bytes_per_op / 1024, 1, 'low'],
   ['req', 'REQ: queries/s, 4 × 8 in flight, the bench mix', r => r.queries_per_sec, 0, 'high'],
   ['req', 'REQ: events per query', r => r.queries ? r.events_received / r.queries : undefined, 1, 'same'],
   ['req', 'REQ: p50 / p99 ms', r => r.p50_ms, 2, 'low', r => r.p99_ms],

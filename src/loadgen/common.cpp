@@ -112,17 +112,26 @@ void add_common(Report& rep, const BenchOptions& o, const Runner& r) {
     rep.add("uri", o.uri).add("threads", uint64_t(r.size()));
 }
 
-std::optional<std::chrono::microseconds> RelayCpu::read() const {
-    if (!pid_) return std::nullopt;
-    auto t = cpu_time(pid_);
-    return t ? std::optional(*t) : std::nullopt;
+RelayUsage::Sample RelayUsage::read() const {
+    if (!pid_) return {};
+    Sample s;
+    if (auto t = cpu_time(pid_)) s.cpu = *t;
+    if (auto w = write_bytes(pid_)) s.written = *w;
+    return s;
 }
 
-void RelayCpu::add(Report& rep, uint64_t ops) const {
-    if (!start_ || !stop_) return;
-    const double us = double((*stop_ - *start_).count());
-    rep.add("relay_cpu_ms", us / 1000);
-    rep.add("relay_cpu_us_per_op", ops ? us / double(ops) : 0.0);
+void RelayUsage::add(Report& rep, uint64_t ops) const {
+    auto per_op = [&](double v) { return ops ? v / double(ops) : 0.0; };
+    if (start_.cpu && stop_.cpu) {
+        const double us = double((*stop_.cpu - *start_.cpu).count());
+        rep.add("relay_cpu_ms", us / 1000);
+        rep.add("relay_cpu_us_per_op", per_op(us));
+    }
+    if (start_.written && stop_.written) {
+        const uint64_t b = *stop_.written - *start_.written;
+        rep.add("relay_write_bytes", b);
+        rep.add("relay_write_bytes_per_op", per_op(double(b)));
+    }
 }
 
 void add_latency(Report& rep, const LatencyRecorder& l) {

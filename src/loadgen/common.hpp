@@ -63,20 +63,25 @@ std::string reason_prefix(const std::string& message);
 void add_common(Report& rep, const BenchOptions& o, const Runner& r);
 void add_latency(Report& rep, const LatencyRecorder& l);
 
-// The relay's CPU time over a workload's measured phase, when BenchOptions::pid names it:
-// start() and stop() read /proc; add() writes relay_cpu_ms and relay_cpu_us_per_op (per
-// operation of the workload), or nothing when there is no pid or a read failed.
-class RelayCpu {
+// The relay's CPU time and the bytes it had written to storage over a workload's measured
+// phase, when BenchOptions::pid names it: start() and stop() read /proc; add() writes
+// relay_cpu_ms, relay_cpu_us_per_op, relay_write_bytes and relay_write_bytes_per_op (per
+// operation of the workload), or what could be read (nothing without a pid).
+class RelayUsage {
 public:
-    explicit RelayCpu(int pid) : pid_(pid) {}
+    explicit RelayUsage(int pid) : pid_(pid) {}
     void start() { start_ = read(); }
     void stop() { stop_ = read(); }
     void add(Report& rep, uint64_t ops) const;
 
 private:
-    std::optional<std::chrono::microseconds> read() const;
+    struct Sample {
+        std::optional<std::chrono::microseconds> cpu;
+        std::optional<uint64_t> written;
+    };
+    Sample read() const;
     int pid_;
-    std::optional<std::chrono::microseconds> start_, stop_;
+    Sample start_, stop_;
 };
 
 inline double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }

@@ -164,7 +164,7 @@ Result<Report> run_fanout(const BenchOptions& o, const std::vector<nostr::Event>
     const auto sub_deadline = Clock::now() + o.timeout;
     while (st->ready.load() + errors.count() < subscribed && Clock::now() < sub_deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    RelayCpu cpu(o.pid);
+    RelayUsage cpu(o.pid);
     cpu.start();
     const auto start = Clock::now();
     st->stop_at = start + o.duration;

@@ -79,7 +79,7 @@ Result<Report> run_handshake(const BenchOptions& o) {
     const size_t n = std::max<size_t>(1, o.connections);
     st->stats.resize(n);
     r.set_stall_timeout(o.client.connect_timeout + o.client.handshake_timeout + o.timeout);
-    RelayCpu cpu(o.pid);
+    RelayUsage cpu(o.pid);
     cpu.start();
     const auto start = Clock::now();
     st->stop_at = start + o.duration;

@@ -59,6 +59,28 @@ Result<std::chrono::microseconds> cpu_time(int pid) {
     return t;
 }
 
+Result<uint64_t> parse_io_write_bytes(std::string_view io) {
+    constexpr std::string_view key = "\nwrite_bytes:";
+    auto at = io.find(key);
+    if (at == std::string_view::npos) return err("no write_bytes line in the /proc io file");
+    std::string_view rest = io.substr(at + key.size());
+    rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
+    uint64_t v = 0;
+    auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), v);
+    if (ec != std::errc() || (p != rest.data() + rest.size() && *p != '\n')) return err("bad write_bytes in the /proc io file");
+    return v;
+}
+
+Result<uint64_t> write_bytes(int pid) {
+    const std::string path = "/proc/" + std::to_string(pid) + "/io";
+    std::ifstream in(path);
+    std::stringstream text;
+    if (!(in && text << in.rdbuf())) return err("cannot read " + path + " (not this user's process, or none)");
+    auto w = parse_io_write_bytes(text.str());
+    if (!w) return err(path + ": " + w.error().message);
+    return w;
+}
+
 uint64_t raise_nofile(uint64_t needed) {
     rlimit lim{};
     if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;

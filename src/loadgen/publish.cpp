@@ -118,7 +118,7 @@ Result<Report> run_publish(const BenchOptions& o, const std::vector<nostr::Event
     const size_t open = open_count(*conns);
     if (open == 0) return err(connect_errors.first());
     r.set_stall_timeout(o.timeout);
-    RelayCpu cpu(o.pid);
+    RelayUsage cpu(o.pid);
     cpu.start();
     publish_events(r, o, conns, events, n, t);
     cpu.stop();

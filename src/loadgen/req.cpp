@@ -115,7 +115,7 @@ Result<Report> run_req(const BenchOptions& o, const std::vector<nostr::Event>& e
     for (size_t i = 0; i < st->conns->size(); ++i)
         if ((*st->conns)[i].client) open.push_back(i);
     st->stats.resize(open.size());
-    RelayCpu cpu(o.pid);
+    RelayUsage cpu(o.pid);
     cpu.start();
     const auto start = Clock::now();
     st->stop_at = start + o.duration;

@@ -23,6 +23,20 @@ TEST(Proc, StatCpuTimeIsUtimePlusStime) {
     EXPECT_FALSE(parse_stat_cpu_time(line, 0));
 }
 
+TEST(Proc, IoWriteBytesIsTheWriteBytesLine) {
+    const std::string io =
+        "rchar: 1000\nwchar: 453948578\nsyscr: 10\nsyscw: 20\nread_bytes: 0\nwrite_bytes: 1780547584\n"
+        "cancelled_write_bytes: 4096\n";
+    auto w = parse_io_write_bytes(io);
+    ASSERT_TRUE(w) << w.error().message;
+    EXPECT_EQ(*w, 1780547584u);
+    EXPECT_FALSE(parse_io_write_bytes("rchar: 1\ncancelled_write_bytes: 4096\n"));  // not mistaken for it
+    EXPECT_FALSE(parse_io_write_bytes("rchar: 1\nwrite_bytes: 12x\n"));
+    auto own = write_bytes(getpid());
+    EXPECT_TRUE(own) << own.error().message;
+    EXPECT_FALSE(write_bytes(0x7ffffff0));
+}
+
 TEST(Proc, OwnCpuTimeGrows) {
     auto before = cpu_time(getpid());
     ASSERT_TRUE(before) << before.error().message;
