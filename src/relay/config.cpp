@@ -110,6 +110,8 @@ const Key kKeys[] = {
     {"limits", "max_queries_in_flight", Count{&Config::max_queries_in_flight}, "REQs still sending stored events and COUNTs not yet answered, at once on one connection. One more is answered CLOSED \"rate-limited: too many queries in flight ...\"."},
     {"limits", "max_query_cost", Cap{&Config::max_query_cost}, "Index steps (cursor moves and event reads; PostgreSQL: rows) one REQ or COUNT may take. Past it the query ends with CLOSED \"blocked: query too expensive ...\". 0: no cap."},
     {"limits", "max_output_mib", Cap{&Config::max_output_mib}, "MiB queued for sending on all connections together. Past it a connection holding more than 1 MiB of it is closed as a slow reader. 0: no cap."},
+    {"limits", "max_input_kib_per_connection", Count{&Config::max_input_kib_per_connection}, "KiB of one connection's messages received and not yet handled (each counts 128 bytes more than its size). Past it the relay stops reading that connection until half of it is handled: the client is slowed down by TCP, nothing is dropped, no other client waits."},
+    {"limits", "max_input_mib", Cap{&Config::max_input_mib}, "MiB of received messages not yet handled, all connections together. Past it every connection holding more than 64 KiB of it is paused the same way. 0: no cap."},
 
     {"auth", "required_for_read", Flag{&Config::auth_required_read}, "REQ and COUNT need an authenticated connection."},
     {"auth", "required_for_write", Flag{&Config::auth_required_write}, "EVENT needs an authenticated connection."},

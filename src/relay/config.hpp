@@ -70,6 +70,8 @@ struct Config {
     size_t max_connections = 10000;        // lowered to fit the open-file limit
     size_t max_connections_per_ip = 100;   // per IPv4 address or IPv6 /64
     size_t max_output_mib = 256;           // queued for sending, all connections together
+    size_t max_input_kib_per_connection = 512;  // received, waiting for a verifier, per connection
+    size_t max_input_mib = 64;             // the same, all connections together
     size_t max_queries_in_flight = 50;     // REQ stored parts and COUNTs at once, per connection
     size_t max_query_cost = 5'000'000;     // index steps one query may take; 0 = no cap
 

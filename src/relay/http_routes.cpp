@@ -70,6 +70,8 @@ net::HttpResponse HttpRoutes::metrics() {
     sh_.metrics.connections_refused.at(1).set(st.refused_per_ip);
     sh_.metrics.connections_shed.only().set(st.shed_handshakes);
     sh_.metrics.slow_reader_closes.only().set(st.slow_reader_closes);
+    sh_.metrics.input_pauses.only().set(st.input_pauses);
+    sh_.metrics.input_queued.only().set(int64_t(st.unconsumed_bytes));
     return net::HttpResponse{200, "text/plain; version=0.0.4", sh_.metrics.render(), {}};
 }
 

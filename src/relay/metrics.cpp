@@ -121,6 +121,11 @@ Metrics::Metrics()
       slow_reader_closes("wsn_slow_reader_closes_total",
                          "Connections closed because their output queue (or their share of all output) was full.", "",
                          {""}),
+      input_pauses("wsn_input_pauses_total",
+                   "Times a connection stopped being read: its messages not yet handled were over its share.", "",
+                   {""}),
+      input_queued("wsn_input_queued_bytes", "Received messages not yet handled, in bytes (128 more per message).",
+                   "", {""}),
       queries_refused("wsn_queries_refused_total", "REQs and COUNTs ended with CLOSED by a query limit, by limit.",
                       "limit", {"max_queries_in_flight", "max_query_cost"}),
       write_batch_seconds("wsn_write_batch_seconds", "Time to write and commit one batch of events.",
@@ -144,6 +149,8 @@ std::string Metrics::render() const {
     connections_refused.render(out);
     connections_shed.render(out);
     slow_reader_closes.render(out);
+    input_pauses.render(out);
+    input_queued.render(out);
     queries_refused.render(out);
     write_batch_seconds.render(out);
     write_batch_events.render(out);

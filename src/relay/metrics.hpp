@@ -94,6 +94,8 @@ public:
     Family<Counter> connections_refused;  // wsn_connections_refused_total{limit="max_connections|max_connections_per_ip"}
     Family<Counter> connections_shed;     // wsn_handshakes_shed_total (no label)
     Family<Counter> slow_reader_closes;   // wsn_slow_reader_closes_total (no label)
+    Family<Counter> input_pauses;         // wsn_input_pauses_total (no label)
+    Family<Gauge> input_queued;           // wsn_input_queued_bytes (no label)
     Family<Counter> queries_refused;      // wsn_queries_refused_total{limit="max_queries_in_flight|max_query_cost"}
     Histogram write_batch_seconds;  // wsn_write_batch_seconds
     Histogram write_batch_events;   // wsn_write_batch_events

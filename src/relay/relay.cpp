@@ -111,6 +111,8 @@ Result<std::unique_ptr<Relay>> Relay::start(Config cfg) {
     opts.max_connections = cfg.max_connections;
     opts.max_connections_per_ip = cfg.max_connections_per_ip;
     opts.max_queued_bytes_total = cfg.max_output_mib * 1024 * 1024;
+    opts.max_unconsumed_bytes_per_session = cfg.max_input_kib_per_connection * 1024;  // Verifier::run consumes
+    opts.max_unconsumed_bytes_total = cfg.max_input_mib * 1024 * 1024;
     opts.real_ip_header = cfg.real_ip_header;
     sh.private_kinds = PrivateKinds(cfg.private_kinds);
     for (const std::string& p : cfg.trusted_proxies) sh.trusted_proxies.push_back(*parse_ip_network(p));  // checked when read

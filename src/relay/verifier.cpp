@@ -6,6 +6,7 @@
 
 #include "nostr/message.hpp"
 #include "relay/accept.hpp"
+#include "relay/ingest_batch.hpp"
 #include "relay/relay_url.hpp"
 #include "relay/write_policy.hpp"
 #include "util/hex.hpp"
@@ -32,12 +33,17 @@ Verifier::Verifier(Shared& sh, Inbox<IngestMsg>& inbox) : sh_(sh), inbox_(inbox)
 void Verifier::run() {
     inbox_.run_until_closed([&](std::vector<IngestMsg>& batch) {
         refresh_moderation();
+        drop_texts_of_closed(batch);  // their sessions are gone: nothing to consume
         for (auto& m : batch) {
             std::visit(
                 [&](auto& v) {
                     using T = std::decay_t<decltype(v)>;
                     if constexpr (std::is_same_v<T, in::Open>) open(std::move(v.info), std::move(v.ip));
-                    else if constexpr (std::is_same_v<T, in::Text>) text(v.conn, std::move(v.text));
+                    else if constexpr (std::is_same_v<T, in::Text>) {
+                        const size_t size = v.text.size();
+                        text(v.conn, std::move(v.text));
+                        sh_.server->consumed(v.conn, size);  // the session may read on (input backpressure)
+                    }
                     else {
                         if (auto it = conns_.find(v.conn); it != conns_.end()) {
                             const auto& info = it->second.info;

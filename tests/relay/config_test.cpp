@@ -154,6 +154,8 @@ idle_timeout = 60
 max_connections = 500
 max_connections_per_ip = 0
 max_output_mib = 64
+max_input_kib_per_connection = 9
+max_input_mib = 0
 max_queries_in_flight = 7
 max_query_cost = 0
 
@@ -234,6 +236,8 @@ TEST_F(ConfigFile, EveryKeyLoads) {
     EXPECT_EQ(c.max_connections, 500u);
     EXPECT_EQ(c.max_connections_per_ip, 0u);  // 0: no cap, unlike the counts above
     EXPECT_EQ(c.max_output_mib, 64u);
+    EXPECT_EQ(c.max_input_kib_per_connection, 9u);
+    EXPECT_EQ(c.max_input_mib, 0u);  // 0: no cap
     EXPECT_EQ(c.max_queries_in_flight, 7u);
     EXPECT_EQ(c.max_query_cost, 0u);  // 0: no cap
     EXPECT_TRUE(c.auth_required_read);

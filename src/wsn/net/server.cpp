@@ -206,6 +206,17 @@ bool Server::notify_drained(uint64_t session, size_t mark) {
     return s->unsent <= mark && s->take_drain_mark(mark);  // else the session's I/O thread takes it
 }
 
+void Server::consumed(uint64_t session, size_t bytes) {
+    auto& im = *impl_;
+    if (!im.opts.max_unconsumed_bytes_per_session) return;
+    auto s = im.find(session);
+    if (!s) return;  // gone: its destructor took its input off the total
+    const size_t n = bytes + kInputMessageOverhead;
+    const size_t mine = s->unconsumed -= n;
+    im.unconsumed_total -= n;
+    if (s->read_paused && im.input_may_resume(mine) && s->read_paused.exchange(false)) s->post_resume_read();
+}
+
 void Server::close(uint64_t session, uint16_t code, std::string reason) {
     if (auto s = impl_->find(session)) s->post_close(code, std::move(reason));
 }
@@ -219,6 +230,8 @@ ServerStats Server::stats() const {
     st.refused_total = impl_->refused_total.load();
     st.refused_per_ip = impl_->refused_per_ip.load();
     st.shed_handshakes = impl_->shed_handshakes.load();
+    st.input_pauses = impl_->input_pauses.load();
+    st.unconsumed_bytes = impl_->unconsumed_total.load();
     st.max_connections = impl_->max_connections;
     return st;
 }

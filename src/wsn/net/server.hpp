@@ -45,6 +45,15 @@ struct ServerOptions {
     // Bytes queued for sending on all sessions together: past it, a session holding more
     // than kFairOutputShare of them is closed as a slow reader. 0 = no cap.
     size_t max_queued_bytes_total = 256 * 1024 * 1024;
+    // Input backpressure: received messages delivered by on_message and not yet handed
+    // back with Server::consumed(), each counted as its size plus kInputMessageOverhead.
+    // Past this share a session stops reading its socket (TCP slows that client alone)
+    // until the application has consumed them down to half. 0 = not counted, and
+    // consumed() need not be called.
+    size_t max_unconsumed_bytes_per_session = 0;
+    // The safety net over all sessions together (with the share above set): past it, a
+    // session holding more than kFairInputShare pauses too. 0 = no cap.
+    size_t max_unconsumed_bytes_total = 0;
     size_t max_connections = 0;         // open connections; 0 = the open-file limit less a reserve
     size_t max_connections_per_ip = 0;  // from one IPv4 address or IPv6 /64; 0 = no cap
     unsigned io_threads = 1;
@@ -98,6 +107,8 @@ struct ServerStats {
     uint64_t refused_total = 0;        // connections closed at accept: max_connections reached
     uint64_t refused_per_ip = 0;       // connections closed at accept: max_connections_per_ip reached
     uint64_t shed_handshakes = 0;      // unfinished handshakes closed to free a descriptor
+    uint64_t input_pauses = 0;         // times a session stopped reading: over its input share
+    size_t unconsumed_bytes = 0;       // input delivered and not yet consumed, all sessions
     size_t max_connections = 0;        // the cap in force (after start)
 };
 
@@ -114,6 +125,10 @@ struct SharedText {
 
 // A session queueing output past the global cap keeps up to this much.
 inline constexpr size_t kFairOutputShare = 1024 * 1024;
+// A session's unconsumed input past the global cap may reach this much before it pauses.
+inline constexpr size_t kFairInputShare = 64 * 1024;
+// What a received message costs besides its text: the string and queue bookkeeping.
+inline constexpr size_t kInputMessageOverhead = 128;
 
 class Server {
 public:
@@ -139,6 +154,9 @@ public:
     // `mark` bytes. Returns true instead if it already is; false also when the session
     // is gone (its on_close comes).
     bool notify_drained(uint64_t session, size_t mark);
+    // Thread-safe: the application is done with a text of `bytes` that on_message gave it
+    // (handled or dropped), so the session may read on (max_unconsumed_bytes_per_session).
+    void consumed(uint64_t session, size_t bytes);
     // Thread-safe: close with a WebSocket close code and reason.
     void close(uint64_t session, uint16_t code, std::string reason);
 

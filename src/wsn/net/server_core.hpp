@@ -30,6 +30,7 @@ public:
     virtual ~SessionBase() = default;
     virtual void post_send(Outgoing text) = 0;
     virtual void post_close(uint16_t code, std::string reason) = 0;
+    virtual void post_resume_read() = 0;
     std::atomic<bool> established{false};  // past the handshake: the application sees it
     std::atomic<bool> shed{false};         // chosen by shed_oldest_handshake, closing
 
@@ -40,6 +41,12 @@ public:
     static constexpr size_t kNoMark = SIZE_MAX;
     std::atomic<size_t> drain_mark{kNoMark};
     bool take_drain_mark(size_t seen) { return drain_mark.compare_exchange_strong(seen, kNoMark); }
+
+    // Input delivered and not yet consumed (ServerOptions::max_unconsumed_bytes_per_session).
+    std::atomic<size_t> unconsumed{0};
+    // The read loop waits for a post_resume_read. Whoever turns it back to false (the
+    // session seeing room itself, or Server::consumed) is the one that resumes it.
+    std::atomic<bool> read_paused{false};
 };
 
 struct ServerCore {
@@ -57,6 +64,19 @@ struct ServerCore {
     std::atomic<uint64_t> slow_reader_closes{0};
     std::atomic<uint64_t> refused_total{0}, refused_per_ip{0}, shed_handshakes{0};
     std::atomic<size_t> queued_bytes_total{0};
+    std::atomic<size_t> unconsumed_total{0};  // SessionBase::unconsumed, all sessions
+    std::atomic<uint64_t> input_pauses{0};
+
+    // A session holding `mine` unconsumed input bytes must stop reading.
+    bool input_over_share(size_t mine) const {
+        const size_t cap = opts.max_unconsumed_bytes_total;
+        return mine > opts.max_unconsumed_bytes_per_session ||
+               (cap && mine > kFairInputShare && unconsumed_total > cap);
+    }
+    // ...and a paused one may read on (half the share: not one wake-up per message).
+    bool input_may_resume(size_t mine) const {
+        return mine <= opts.max_unconsumed_bytes_per_session / 2 && !input_over_share(mine);
+    }
     std::optional<Admission> admission;  // made at start, when the cap is known
     size_t max_connections = 0;
 

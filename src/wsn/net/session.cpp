@@ -88,6 +88,7 @@ public:
         if (info_.id) core_.remove(info_.id);
         core_.admission->leave(from_);
         core_.queued_bytes_total -= queued_bytes_;
+        core_.unconsumed_total -= unconsumed;
     }
 
     void start() {
@@ -107,6 +108,9 @@ public:
         asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, r = std::move(reason)]() mutable {
             self->close_with(code, std::move(r), false);
         });
+    }
+    void post_resume_read() override {
+        asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->wake_reader(); });
     }
 
 private:
@@ -254,6 +258,7 @@ private:
             if (phase_ < Phase::closing) on_frame();
             buf_.consume(buf_.size());
             if (buf_.capacity() > kMaxIdleBuffer) buf_.shrink_to_fit();
+            co_await input_room();
         }
         if (ec == websocket::error::message_too_big) close_with(1009, "message too big", true);
         if (conn_ && !established) core_.handshake_failures++;
@@ -297,7 +302,32 @@ private:
     }
 
     void deliver(std::string text) {
+        if (core_.opts.max_unconsumed_bytes_per_session) {  // before the consumer can take it off
+            const size_t n = text.size() + kInputMessageOverhead;
+            unconsumed += n;
+            core_.unconsumed_total += n;
+        }
         if (core_.handler.on_message) core_.handler.on_message(info_.id, std::move(text));
+    }
+
+    // Past its input share the session reads nothing more until the application has
+    // consumed enough (Server::consumed posts the resume): the kernel's buffers fill and
+    // TCP slows this client down, no one else. A close wakes it too.
+    awaitable<void> input_room() {
+        if (!core_.opts.max_unconsumed_bytes_per_session) co_return;
+        while (phase_ < Phase::closing && core_.input_over_share(unconsumed)) {
+            core_.input_pauses++;
+            read_paused = true;
+            // Consumed in between, and not resumed by consumed(): go on at once.
+            if (!core_.input_over_share(unconsumed) && read_paused.exchange(false)) break;
+            if (!resume_timer_) resume_timer_.emplace(ws_.get_executor());
+            resume_timer_->expires_at(asio::steady_timer::time_point::max());
+            beast::error_code ec;
+            co_await resume_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+    }
+    void wake_reader() {
+        if (resume_timer_) resume_timer_->cancel();
     }
 
     void send(Outgoing out) {
@@ -402,6 +432,7 @@ private:
         if (phase_ >= Phase::closing) return;
         const bool upgraded = phase_ != Phase::http;
         phase_ = Phase::closing;
+        wake_reader();  // a paused read loop reads on, to see the peer's close
         if (!upgraded) {  // still in TLS or HTTP: nothing to say the reason with
             tcp().close();
             return;
@@ -459,6 +490,7 @@ private:
     uint16_t close_code_ = 0;
     std::string close_reason_;
     std::optional<asio::steady_timer> close_timer_;
+    std::optional<asio::steady_timer> resume_timer_;  // input_room's wait, cancelled to resume
 };
 
 }  // namespace
