@@ -161,6 +161,7 @@ private:
             if (!sock.non_blocking()) sock.non_blocking(true, ec);  // a full buffer says would_block
             const size_t n = ec ? 0 : sock.write_some(pending_.data(), ec);
             pending_.consume(n);
+            if (pending_.size() == 0 && pending_.capacity() > kKeepCapacity) pending_.shrink_to_fit();
             written_ += n;
             if (ec && ec != boost::asio::error::would_block) error_ = ec;
             return error_ || pending_.size() == 0;
