@@ -185,9 +185,13 @@ private:
     }
 
     awaitable<void> answer_http(const Request& req) {
-        HttpRequest hr{std::string(req.method_string()), std::string(req.target()),
-                       std::string(req[http::field::accept]), std::string(req[http::field::host]), info_.remote,
-                       forwarded(req)};
+        HttpRequest hr;
+        hr.method = std::string(req.method_string());
+        hr.target = std::string(req.target());
+        hr.accept = std::string(req[http::field::accept]);
+        hr.host = std::string(req[http::field::host]);
+        hr.remote = info_.remote;
+        hr.forwarded = forwarded(req);
         hr.content_type = std::string(req[http::field::content_type]);
         hr.authorization = std::string(req[http::field::authorization]);
         hr.body = req.body();
