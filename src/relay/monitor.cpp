@@ -19,9 +19,12 @@ void Monitor::run() {
 void Monitor::deliver(const LiveEventPtr& ev) {
     const LiveEvent& e = *ev;
     const bool priv = sh_.private_kinds.is_private(e.event().kind);
+    deliveries_.clear();
     subs_.for_each_match(e.event(), [&](const Subscriptions::Target& t) {
-        if (!priv || sh_.private_kinds.visible(e.event(), readers_[t.conn])) sh_.send_event(t.conn, t.sub, ev);
+        if (!priv || sh_.private_kinds.visible(e.event(), readers_[t.conn]))
+            deliveries_.push_back({t.conn, Shared::event_text(t.sub, ev)});
     });
+    if (!deliveries_.empty()) sh_.server->send_all(deliveries_);
 }
 
 void Monitor::handle(MonitorMsg& m) {

@@ -8,6 +8,7 @@
 #include <deque>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "relay/shared.hpp"
 #include "relay/subscriptions.hpp"
@@ -33,6 +34,7 @@ private:
     Subscriptions subs_;
     std::deque<std::pair<uint64_t, LiveEventPtr>> recent_;  // (batch, event), oldest first
     std::unordered_map<uint64_t, Readers> readers_;  // per connection, from its latest Subscribe
+    std::vector<net::Server::Delivery> deliveries_;   // one event's, reused
 };
 
 }  // namespace wsn::relay

@@ -41,10 +41,14 @@ size_t Shared::send_event(uint64_t conn, std::string_view sub, std::string_view 
     return server->send(conn, std::move(out));
 }
 
-size_t Shared::send_event(uint64_t conn, std::string_view sub, const LiveEventPtr& ev) {
+net::SharedText Shared::event_text(std::string_view sub, const LiveEventPtr& ev) {
     net::SharedText text{{}, ev, ev->json(), "]"};
     nostr::append_event_message_head(text.head, sub);
-    return server->send(conn, std::move(text));
+    return text;
+}
+
+size_t Shared::send_event(uint64_t conn, std::string_view sub, const LiveEventPtr& ev) {
+    return server->send(conn, event_text(sub, ev));
 }
 
 }  // namespace wsn::relay

@@ -68,6 +68,7 @@ struct Shared {
     size_t send_event(uint64_t conn, std::string_view sub, std::string_view event_json);
     // A live event, its JSON shared by every subscription it goes to rather than copied.
     size_t send_event(uint64_t conn, std::string_view sub, const LiveEventPtr& ev);
+    static net::SharedText event_text(std::string_view sub, const LiveEventPtr& ev);
     void send_neg_err(uint64_t conn, std::string_view sub, std::string_view message);  // NIP-77
 };
 

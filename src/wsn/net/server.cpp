@@ -199,6 +199,28 @@ size_t send_to(detail::ServerCore& core, uint64_t session, Text text) {
 size_t Server::send(uint64_t session, std::string text) { return send_to(*impl_, session, std::move(text)); }
 size_t Server::send(uint64_t session, SharedText text) { return send_to(*impl_, session, std::move(text)); }
 
+void Server::send_all(std::vector<Delivery>& deliveries) {
+    auto& im = *impl_;
+    thread_local std::vector<std::shared_ptr<detail::SessionBase>> found, wake;
+    im.find_all(deliveries.size(), [&](size_t i) { return deliveries[i].session; }, found);
+    wake.clear();
+    for (size_t i = 0; i < deliveries.size(); ++i) {
+        auto& s = found[i];
+        if (!s) continue;
+        s->unsent += deliveries[i].text.size();  // as send_to does
+        if (s->stage(std::move(deliveries[i].text))) wake.push_back(std::move(s));
+    }
+    found.clear();
+    if (im.opts.io_threads > 1) {  // each session is on a strand of its own
+        for (auto& s : wake) s->post_take();
+    } else if (!wake.empty()) {  // one executor: one post runs every take
+        asio::post(im.ioc, [w = std::move(wake)] {
+            for (auto& s : w) s->take_incoming();
+        });
+    }
+    wake.clear();
+}
+
 bool Server::notify_drained(uint64_t session, size_t mark) {
     auto s = impl_->find(session);
     if (!s) return false;

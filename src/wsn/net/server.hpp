@@ -150,6 +150,13 @@ public:
     // producer can pace itself (notify_drained) well before max_send_queue_bytes.
     size_t send(uint64_t session, std::string text);
     size_t send(uint64_t session, SharedText text);  // the same, for a shared text
+    // A fan-out: each text to its session, the sessions looked up in one pass and, with
+    // one I/O thread, woken by one post for all. Takes the texts; gone sessions are skipped.
+    struct Delivery {
+        uint64_t session;
+        SharedText text;
+    };
+    void send_all(std::vector<Delivery>& deliveries);
     // Thread-safe: asks for on_drained once the session's unsent output is at most
     // `mark` bytes. Returns true instead if it already is; false also when the session
     // is gone (its on_close comes).

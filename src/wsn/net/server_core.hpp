@@ -28,7 +28,14 @@ using Outgoing = std::variant<std::string, SharedText>;
 class SessionBase {
 public:
     virtual ~SessionBase() = default;
-    virtual void post_send(Outgoing text) = 0;
+    // A text from another thread: staged in the session's list, which one take_incoming
+    // on the session's executor empties. stage() says whether that take must be posted.
+    void post_send(Outgoing text) {
+        if (stage(std::move(text))) post_take();
+    }
+    virtual bool stage(Outgoing text) = 0;
+    virtual void post_take() = 0;
+    virtual void take_incoming() = 0;  // on the session's executor only
     virtual void post_close(uint16_t code, std::string reason) = 0;
     virtual void post_resume_read() = 0;
     std::atomic<bool> established{false};  // past the handshake: the application sees it
@@ -94,6 +101,16 @@ struct ServerCore {
         std::lock_guard lock(mu_);
         auto it = sessions_.find(id);
         return it == sessions_.end() ? nullptr : it->second.lock();
+    }
+    // find() for many, under one lock: out[i] is ids(i)'s session or null.
+    template <class Id>
+    void find_all(size_t n, Id&& ids, std::vector<std::shared_ptr<SessionBase>>& out) {
+        out.clear();
+        std::lock_guard lock(mu_);
+        for (size_t i = 0; i < n; ++i) {
+            auto it = sessions_.find(ids(i));
+            out.push_back(it == sessions_.end() ? nullptr : it->second.lock());
+        }
     }
     // Out of descriptors: close the oldest session still in its handshake (the cheapest
     // for an attacker to hold open), so accept can go on. False if there is none.

@@ -95,13 +95,13 @@ public:
         asio::co_spawn(ws_.get_executor(), run(this->shared_from_this()), asio::detached);
     }
 
-    // Texts from other threads wait in incoming_; one post takes all that came meanwhile.
-    void post_send(Outgoing text) override {
-        {
-            std::lock_guard lock(incoming_mu_);
-            incoming_.push_back(std::move(text));
-            if (incoming_.size() > 1) return;  // a take_incoming is already posted
-        }
+    // Texts from other threads wait in incoming_; one take takes all that came meanwhile.
+    bool stage(Outgoing text) override {
+        std::lock_guard lock(incoming_mu_);
+        incoming_.push_back(std::move(text));
+        return incoming_.size() == 1;  // else a take_incoming is already on its way
+    }
+    void post_take() override {
         asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->take_incoming(); });
     }
     void post_close(uint16_t code, std::string reason) override {
@@ -120,7 +120,8 @@ private:
     // The stream beneath the corking layer: TLS and plain HTTP use it directly.
     Stream& raw() { return ws_.next_layer().next_layer(); }
 
-    void take_incoming() {
+public:
+    void take_incoming() override {
         {
             std::lock_guard lock(incoming_mu_);
             std::swap(incoming_, taken_);
@@ -134,6 +135,8 @@ private:
         taken_.clear();
         if (taken_.capacity() > kKeepIncoming) taken_.shrink_to_fit();
     }
+
+private:
 
     // Every line of the real-IP header, joined as RFC 9110 joins repeated fields.
     std::string forwarded(const Request& req) const {
