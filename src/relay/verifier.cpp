@@ -40,9 +40,10 @@ void Verifier::run() {
                     using T = std::decay_t<decltype(v)>;
                     if constexpr (std::is_same_v<T, in::Open>) open(std::move(v.info), std::move(v.ip));
                     else if constexpr (std::is_same_v<T, in::Text>) {
-                        const size_t size = v.text.size();
+                        auto& [bytes, count] = consumed_[v.conn];
+                        bytes += v.text.size();
+                        ++count;
                         text(v.conn, std::move(v.text));
-                        sh_.server->consumed(v.conn, size);  // the session may read on (input backpressure)
                     }
                     else {
                         if (auto it = conns_.find(v.conn); it != conns_.end()) {
@@ -57,6 +58,10 @@ void Verifier::run() {
                 },
                 m);
         }
+        // Once per connection and batch, not per message: each call takes the server's
+        // session registry lock. Then the sessions may read on (input backpressure).
+        for (const auto& [conn, c] : consumed_) sh_.server->consumed(conn, c.first, c.second);
+        consumed_.clear();
     });
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "nostr/parser.hpp"
 #include "relay/shared.hpp"
@@ -47,6 +48,7 @@ private:
     nostr::Parser parser_;
     std::string scratch_;
     std::unordered_map<uint64_t, Conn> conns_;
+    std::unordered_map<uint64_t, std::pair<size_t, size_t>> consumed_;  // this batch's (bytes, texts) by connection
     // The NIP-86 state as of this batch; a change also closes connections of newly blocked IPs.
     void refresh_moderation();
     std::shared_ptr<const Moderation> moderation_;

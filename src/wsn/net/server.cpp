@@ -228,12 +228,12 @@ bool Server::notify_drained(uint64_t session, size_t mark) {
     return s->unsent <= mark && s->take_drain_mark(mark);  // else the session's I/O thread takes it
 }
 
-void Server::consumed(uint64_t session, size_t bytes) {
+void Server::consumed(uint64_t session, size_t bytes, size_t messages) {
     auto& im = *impl_;
     if (!im.opts.max_unconsumed_bytes_per_session) return;
     auto s = im.find(session);
     if (!s) return;  // gone: its destructor took its input off the total
-    const size_t n = bytes + kInputMessageOverhead;
+    const size_t n = bytes + messages * kInputMessageOverhead;
     const size_t mine = s->unconsumed -= n;
     im.unconsumed_total -= n;
     if (s->read_paused && im.input_may_resume(mine) && s->read_paused.exchange(false)) s->post_resume_read();

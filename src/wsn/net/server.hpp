@@ -163,7 +163,8 @@ public:
     bool notify_drained(uint64_t session, size_t mark);
     // Thread-safe: the application is done with a text of `bytes` that on_message gave it
     // (handled or dropped), so the session may read on (max_unconsumed_bytes_per_session).
-    void consumed(uint64_t session, size_t bytes);
+    // `messages` texts of `bytes` in all at once: one registry lookup for a batch.
+    void consumed(uint64_t session, size_t bytes, size_t messages = 1);
     // Thread-safe: close with a WebSocket close code and reason.
     void close(uint64_t session, uint16_t code, std::string reason);
 
