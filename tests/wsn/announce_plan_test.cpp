@@ -3,15 +3,14 @@
 
 #include "wsn/announce_plan.hpp"
 #include "wsn/announcement.hpp"
+#include "wsn/fixtures.hpp"
 
 namespace wsn {
 namespace {
 
-constexpr int64_t kNow = 1'800'000'000;
+using namespace fixtures;
 
-crypto::SecretKey key_a() { return *crypto::SecretKey::from_hex(std::string(63, '0') + "1"); }
 std::string at(const std::string& hostport) { return "wsn://" + key_a().xonly_pubkey().hex() + "@" + hostport; }
-Address addr(const std::string& uri) { return *parse_relay_url(uri); }
 
 TEST(AnnouncePlan, ReachableAddressesLeaveOutLoopbackUnlessThatIsAll) {
     EXPECT_EQ(reachable_addresses({at("127.0.0.1:7447"), at("203.0.113.7:7447"), at("[::1]:7447"),

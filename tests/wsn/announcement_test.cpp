@@ -4,18 +4,12 @@
 
 #include "nostr/event.hpp"
 #include "wsn/announcement.hpp"
+#include "wsn/fixtures.hpp"
 
 namespace wsn {
 namespace {
 
-constexpr int64_t kNow = 1'800'000'000;
-// A real v3 onion name (DuckDuckGo's).
-const std::string kOnion = "duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion";
-
-crypto::SecretKey key_a() { return *crypto::SecretKey::from_hex(std::string(63, '0') + "1"); }
-crypto::SecretKey key_b() { return *crypto::SecretKey::from_hex(std::string(63, '0') + "2"); }
-
-Address addr(const std::string& uri) { return *parse_relay_url(uri); }
+using namespace fixtures;
 
 // A signed kind-11111 event with these tags (no expiration added).
 nostr::Event signed_with(const std::vector<nostr::Tag>& tags, int64_t created_at = kNow,

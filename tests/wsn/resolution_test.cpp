@@ -3,19 +3,16 @@
 #include <gtest/gtest.h>
 
 #include "nostr/event.hpp"
+#include "wsn/fixtures.hpp"
 #include "wsn/resolution.hpp"
 
 namespace wsn {
 namespace {
 
-constexpr int64_t kNow = 1'800'000'000;
-const std::string kOnion = "duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion";
+using namespace fixtures;
 
-crypto::SecretKey key_a() { return *crypto::SecretKey::from_hex(std::string(63, '0') + "1"); }
-crypto::SecretKey key_b() { return *crypto::SecretKey::from_hex(std::string(63, '0') + "2"); }
 crypto::XOnlyPubkey pub_a() { return key_a().xonly_pubkey(); }
 
-Address addr(const std::string& uri) { return *parse_relay_url(uri); }
 Address keyed(const std::string& hostport, const std::string& scheme = "wsn") {
     return addr(scheme + "://" + pub_a().hex() + "@" + hostport);
 }
