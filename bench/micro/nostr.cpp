@@ -176,4 +176,30 @@ void BM_Index1000Filters(benchmark::State& state) {
 }
 BENCHMARK(BM_Index1000Filters);
 
+// A fan-out: 1,000 live feeds of 95 follows each, every one following the author,
+// so each is a candidate through the author index and each matches.
+void BM_IndexFanOut1000(benchmark::State& state) {
+    Event e = parsed_events()[0];
+    std::mt19937_64 rng(3);
+    FilterIndex index;
+    for (FilterIndex::Key k = 0; k < 1000; ++k) {
+        Filter f;
+        f.authors.emplace(1, e.pubkey);
+        for (int j = 0; j < 94; ++j) {
+            wsn::crypto::XOnlyPubkey a;
+            for (auto& b : a.bytes) b = static_cast<uint8_t>(rng());
+            f.authors->push_back(a);
+        }
+        f.since = e.created_at - 60;
+        index.add(k, {std::move(f)});
+    }
+    std::vector<FilterIndex::Key> out;
+    for (auto _ : state) {
+        index.matches(e, out);
+        if (out.size() != 1000) state.SkipWithError("expected every subscription to match");
+    }
+    state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_IndexFanOut1000);
+
 }  // namespace

@@ -48,14 +48,14 @@ const TagFilter* Filter::tag(char name) const {
     return nullptr;
 }
 
-bool Filter::matches(const Event& e) const {
-    if (kinds && !contains(*kinds, e.kind)) return false;
+bool Filter::matches(const Event& e, Known known) const {
+    if (kinds && known != Known::kinds && !contains(*kinds, e.kind)) return false;
     if (since && e.created_at < *since) return false;
     if (until && e.created_at > *until) return false;
-    if (authors && !contains(*authors, e.pubkey)) return false;
-    if (ids && !contains(*ids, e.id)) return false;
-    for (const TagFilter& tf : tags)
-        if (!tag_matches(tf, e)) return false;
+    if (authors && known != Known::authors && !contains(*authors, e.pubkey)) return false;
+    if (ids && known != Known::ids && !contains(*ids, e.id)) return false;
+    for (size_t i = known == Known::first_tag ? 1 : 0; i < tags.size(); ++i)
+        if (!tag_matches(tags[i], e)) return false;
     return true;
 }
 

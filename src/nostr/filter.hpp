@@ -21,6 +21,10 @@ struct TagFilter {
     bool operator==(const TagFilter&) const = default;
 };
 
+// A condition a caller already knows an event passes, so matching may skip it
+// (FilterIndex found the filter through exactly that condition).
+enum class Known : uint8_t { none, ids, authors, first_tag, kinds };
+
 struct Filter {
     std::optional<std::vector<Id>> ids;                     // exact ids, sorted, unique
     std::optional<std::vector<crypto::XOnlyPubkey>> authors;  // exact pubkeys, sorted, unique
@@ -34,8 +38,8 @@ struct Filter {
     // Sorts and de-duplicates every list and orders tag filters by name:
     // needed after filling a Filter by hand; parsed filters already are.
     void normalize();
-    // Whether e passes every condition; `limit` and `search` are ignored.
-    bool matches(const Event& e) const;
+    // Whether e passes every condition but `known`; `limit` and `search` are ignored.
+    bool matches(const Event& e, Known known = Known::none) const;
     // The tag filter for `name`, or nullptr.
     const TagFilter* tag(char name) const;
 

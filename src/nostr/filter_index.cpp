@@ -24,18 +24,19 @@ size_t FilterIndex::Hash32::operator()(const std::array<uint8_t, 32>& b) const {
 
 template <class F>
 void FilterIndex::for_each_list(const Filter& f, F&& fn) {
-    // fn(list, forget): forget() drops the list's slot from its map once it is empty.
-    auto in = [&](auto& map, const auto& k) { fn(map[k], [&] { map.erase(k); }); };
+    // fn(list, forget, known): forget() drops the list's slot from its map once it is
+    // empty; an event found in the list passes the condition `known`.
+    auto in = [&](auto& map, const auto& k, Known known) { fn(map[k], [&] { map.erase(k); }, known); };
     if (f.ids) {
-        for (const Id& id : *f.ids) in(by_id_, id);
+        for (const Id& id : *f.ids) in(by_id_, id, Known::ids);
     } else if (f.authors) {
-        for (const auto& a : *f.authors) in(by_author_, a.bytes);
+        for (const auto& a : *f.authors) in(by_author_, a.bytes, Known::authors);
     } else if (!f.tags.empty()) {
-        for (const std::string& v : f.tags[0].values) in(by_tag_, tag_key(f.tags[0].name, v));
+        for (const std::string& v : f.tags[0].values) in(by_tag_, tag_key(f.tags[0].name, v), Known::first_tag);
     } else if (f.kinds) {
-        for (uint16_t k : *f.kinds) in(by_kind_, k);
+        for (uint16_t k : *f.kinds) in(by_kind_, k, Known::kinds);
     } else {
-        fn(unindexed_, [] {});
+        fn(unindexed_, [] {}, Known::none);
     }
 }
 
@@ -43,7 +44,7 @@ void FilterIndex::add(Key key, std::vector<Filter> filters) {
     remove(key);
     for (Filter& f : filters) f.normalize();  // the matcher binary-searches
     for (uint32_t i = 0; i < filters.size(); ++i)
-        for_each_list(filters[i], [&](List& l, auto&&) { l.push_back({key, i}); });
+        for_each_list(filters[i], [&](List& l, auto&&, Known known) { l.push_back({key, i, known}); });
     subs_.emplace(key, std::move(filters));
 }
 
@@ -53,7 +54,7 @@ void FilterIndex::remove(Key key) {
     for (const Filter& f : it->second) {
         // An emptied slot goes: REQs by ids or tags name ever new values, and kept
         // empty lists would grow the maps (and slow every lookup) without bound.
-        for_each_list(f, [&](List& l, auto&& forget) {
+        for_each_list(f, [&](List& l, auto&& forget, Known) {
             std::erase_if(l, [&](const Entry& e) { return e.key == key; });
             if (l.empty()) forget();
         });
@@ -86,7 +87,9 @@ void FilterIndex::matches(const Event& e, std::vector<Key>& out) {
     candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
     for (const Entry& c : candidates_) {
         if (!out.empty() && out.back() == c.key) continue;  // already matched by another filter
-        if (subs_.find(c.key)->second[c.filter].matches(e)) out.push_back(c.key);
+        // The index looked the event up by exactly the condition it filed the filter
+        // under: testing it again would be a second binary search per subscription.
+        if (subs_.find(c.key)->second[c.filter].matches(e, c.known)) out.push_back(c.key);
     }
 }
 

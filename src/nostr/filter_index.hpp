@@ -4,7 +4,8 @@
 // cannot pass without: its ids, else its authors, else the values of its
 // first tag filter, else its kinds; filters with none of these are checked
 // for every event. Candidates found through the index are then run through
-// Filter::matches, so the index only saves work and never changes a result.
+// Filter::matches for their other conditions, so the index only saves work
+// and never changes a result.
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -36,6 +37,7 @@ private:
     struct Entry {
         Key key;
         uint32_t filter;  // index into the subscription's filters
+        Known known;      // the condition the filter is filed under
         bool operator==(const Entry&) const = default;
     };
     struct Hash32 {

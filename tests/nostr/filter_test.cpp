@@ -119,6 +119,24 @@ TEST(Filter, TwoHandMadeFiltersOnOneLetterBothHold) {
     EXPECT_TRUE(f.matches(event()));
 }
 
+// FilterIndex passes the condition it found a filter through; only that one is skipped.
+TEST(Filter, KnownConditionIsSkippedAndNoOther) {
+    Parser p;
+    const Event e = event();
+    auto f = p.parse_filter(R"({"ids":[")" + kOtherId + R"("],"authors":[")" + kOtherPubkey +
+                            R"("],"kinds":[1],"#e":["nope"],"#p":["carol"]})");
+    ASSERT_TRUE(f) << f.error().message;
+    for (Known k : {Known::none, Known::ids, Known::authors, Known::first_tag, Known::kinds})
+        EXPECT_FALSE(f->matches(e, k)) << int(k);  // four conditions fail: skipping one leaves three
+    f->ids.reset();
+    f->authors.reset();
+    f->kinds.reset();
+    EXPECT_FALSE(f->matches(e));
+    EXPECT_TRUE(f->matches(e, Known::first_tag));  // "#e" skipped, "#p" still tested and holds
+    f->tags[1].values = {"dave"};
+    EXPECT_FALSE(f->matches(e, Known::first_tag));
+}
+
 TEST(Filter, ParsedFilterKeepsEveryField) {
     Parser p;
     auto f = p.parse_filter(R"({"search":"q","limit":5,"until":9,"since":1,"#e":["b","a","b"],"kinds":[3,1]})");
